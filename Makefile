@@ -1,0 +1,126 @@
+# vigil: build, test and run. `make V=1` shows every command.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+prefix ?= /usr/local
+sysconfdir ?= /etc
+DESTDIR ?=
+OUT ?= build
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+CLANG ?= clang
+BPFTOOL ?= $(firstword $(wildcard /usr/sbin/bpftool) bpftool)
+CC ?= cc
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# Debian packages the build and the tests need; `make deps` installs them.
+DEB_BUILD := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
+	libcmocka-dev pkg-config make gcc
+DEB_TEST := podman runc busybox-static util-linux procps systemd
+
+WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror
+CFLAGS ?= -O2 -g
+CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Idaemon -I$(OUT)
+LDLIBS := -lbpf -lelf -lz -lsystemd -lyaml
+BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(OUT)
+
+BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
+# Everything in daemon/ except main.c and the BPF-facing bpf_*.c goes into a
+# library that the unit tests link, so they need neither root nor BPF.
+LIB_SRCS := $(filter-out daemon/main.c daemon/bpf_%.c,$(sort $(wildcard daemon/*.c)))
+LIB_OBJS := $(patsubst daemon/%.c,$(OUT)/daemon/%.o,$(LIB_SRCS))
+BPF_USER_SRCS := $(sort $(wildcard daemon/bpf_*.c))
+BPF_USER_OBJS := $(patsubst daemon/%.c,$(OUT)/daemon/%.o,$(BPF_USER_SRCS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+KTEST_SRCS := $(sort $(wildcard tests/kernel/test_*.c))
+KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all deps run test unit-test kernel-test e2e-test bench install clean
+all: $(OUT)/vigild
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BUILD) $(DEB_TEST) >/dev/null
+
+$(OUT)/vmlinux.h:
+	$(Q)mkdir -p $(@D)
+ifdef VMLINUX_H
+	$(call msg,CP,$@)cp $(VMLINUX_H) $@
+else
+	$(Q)test -r $(VMLINUX_BTF) || { echo "no BTF at $(VMLINUX_BTF): set VMLINUX_BTF= or VMLINUX_H=" >&2; exit 1; }
+	$(call msg,GEN,$@)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+endif
+
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h) include/events.h $(OUT)/vmlinux.h
+	$(Q)mkdir -p $(@D)
+	$(call msg,BPF,$@)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/vigil.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK,$@)$(BPFTOOL) gen object $@ $^
+
+$(OUT)/vigil.skel.h: $(OUT)/vigil.bpf.o
+	$(call msg,GEN-SKEL,$@)$(BPFTOOL) gen skeleton $< name vigil_bpf > $@
+
+$(OUT)/daemon/%.o: daemon/%.c daemon/vigil.h include/events.h
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BPF_USER_OBJS) $(OUT)/daemon/main.o: $(OUT)/vigil.skel.h
+
+$(OUT)/libvigil.a: $(LIB_OBJS)
+	$(call msg,AR,$@)$(AR) rcs $@ $^
+
+$(OUT)/vigild: $(OUT)/daemon/main.o $(BPF_USER_OBJS) $(OUT)/libvigil.a
+	$(call msg,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/libvigil.a
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) $(CFLAGS) -Wno-missing-prototypes $< $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
+
+$(OUT)/tests/kernel_%: tests/kernel/%.c $(OUT)/vigil.skel.h $(BPF_USER_OBJS) $(OUT)/libvigil.a
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
+
+$(OUT)/bench/%: bench/%.c
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) $(CFLAGS) $< -o $@
+
+# The default rules, from the tree or installed.
+RULES ?= rules
+run: $(OUT)/vigild
+	tests/setup-host.sh journald
+	$(OUT)/vigild -r $(RULES)
+
+unit-test: $(UNIT_BINS)
+	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+kernel-test: $(KTEST_BINS)
+	$(Q)set -e; for t in $(KTEST_BINS); do echo "== $$t"; $$t; done
+
+e2e-test: $(OUT)/vigild
+	tests/e2e/run.sh $(OUT)/vigild
+
+test: unit-test kernel-test e2e-test
+
+bench: $(OUT)/vigild $(BENCH_BINS)
+	bench/run.sh $(OUT)
+
+install: $(OUT)/vigild
+	install -D -m 0755 $(OUT)/vigild $(DESTDIR)$(prefix)/sbin/vigild
+	install -d $(DESTDIR)$(sysconfdir)/vigil/rules.d
+	install -m 0644 rules/*.yaml $(DESTDIR)$(sysconfdir)/vigil/rules.d/
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vigild's internal interfaces, one section per source file: read it as the
+ * program's table of contents.
+ */
+#ifndef VIGIL_H
+#define VIGIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "events.h"
+
+#define VIGIL_VERSION "0.1.0"
+#define VIGIL_IDENT "vigild"
+
+/* log.c */
+void log_init(int debug);
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* strbuf.c: bounded string building that never overflows and remembers truncation */
+struct strbuf {
+	char *buf;
+	size_t cap;
+	size_t len;
+	bool truncated;
+};
+void strbuf__init(struct strbuf *sb, char *buf, size_t cap);
+void strbuf__append(struct strbuf *sb, const char *s, size_t n);
+void strbuf__puts(struct strbuf *sb, const char *s);
+void strbuf__printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* container.c: cgroup to container attribution */
+enum container_runtime {
+	RUNTIME_HOST = 0,
+	RUNTIME_DOCKER,
+	RUNTIME_CONTAINERD,
+	RUNTIME_CRIO,
+	RUNTIME_PODMAN,
+};
+
+#define CONTAINER_ID_LEN 64
+#define CONTAINER_SHORT_ID_LEN 12
+#define CONTAINER_NAME_MAX 256
+
+struct container {
+	enum container_runtime runtime;
+	char id[CONTAINER_SHORT_ID_LEN + 1];  /* "host" for the host */
+	char full_id[CONTAINER_ID_LEN + 1];   /* "host" for the host */
+	char name[CONTAINER_NAME_MAX];        /* "host" for the host; "" if unknown */
+};
+
+/* The host pseudo-container every unattributed event belongs to. */
+extern const struct container container_host;
+
+/* Parses one cgroup path ("/libpod_parent/libpod-<64hex>", ...) into a runtime
+ * and a full container id. Returns 0, or -ENOENT when it names no container. */
+int cgroup_path__parse(const char *path, enum container_runtime *runtime,
+		       char full_id[CONTAINER_ID_LEN + 1]);
+const char *container_runtime__name(enum container_runtime runtime);
+
+struct container_config {
+	const char *podman_root;   /* /var/lib/containers/storage */
+	const char *docker_root;   /* /var/lib/docker */
+};
+struct containers;
+struct containers *containers__new(const struct container_config *config);
+void containers__free(struct containers *cs);
+/* Records what a VIGIL_EVENT_CGROUP told: the path of cgroup id. */
+void containers__add_cgroup(struct containers *cs, uint64_t cgroup_id, const char *path);
+/* The container of a cgroup id; &container_host when unknown or not a container. */
+const struct container *containers__lookup(struct containers *cs, uint64_t cgroup_id);
+
+/* proctable.c: what vigild knows of every live process */
+struct process {
+	uint32_t pid;
+	uint32_t ppid;
+	uint32_t uid;
+	uint32_t tty;
+	uint32_t loginuid;
+	uint64_t cgroup_id;
+	char comm[VIGIL_COMM_LEN];
+	char *exepath;     /* "" when unknown */
+	char *args;        /* argv strings back to back, NUL-separated */
+	uint32_t args_len;
+	bool args_truncated;
+};
+
+/* decode.c: validating a ring buffer record into a decoded event */
+struct evt {
+	const struct vigil_event_header *hdr;
+	enum vigil_event_type type;
+	enum vigil_syscall syscall;
+	union {
+		struct {
+			const char *filename;
+			const char *exe;
+			const char *args; /* NUL-separated */
+			uint32_t args_len;
+			uint32_t argc;
+			uint32_t flags;
+			uint32_t tty;
+			uint32_t loginuid;
+		} exec;
+		struct {
+			const char *path;     /* as given */
+			const char *resolved; /* opened file's absolute path, "" on failure */
+			int32_t dirfd;
+			uint32_t flags;
+			uint32_t mode;
+		} open;
+		struct {
+			int32_t fd;
+			uint16_t family;
+			uint16_t port;
+			uint8_t addr[16]; /* IPv4-mapped IPv6 is decoded to AF_INET */
+			const char *unix_path;
+		} connect;
+		struct {
+			uint32_t args[3];
+			uint32_t old_ids[3];
+			uint32_t new_ids[3];
+		} setid;
+		struct {
+			uint32_t child_pid;
+			uint32_t child_tid;
+		} fork;
+		struct {
+			int32_t exit_code;
+		} exit;
+		struct {
+			uint64_t id;
+			char path[VIGIL_CGROUP_DEPTH_MAX * (VIGIL_CGROUP_NAME_MAX + 1) + 1];
+		} cgroup;
+	};
+	/* Filled by the daemon after decoding, for the rule engine. */
+	const struct process *proc;      /* NULL when unknown */
+	const struct process *parent;    /* NULL when unknown */
+	const struct container *container; /* never NULL */
+};
+
+/* Returns 0, or -EINVAL for a malformed record (wrong size, unknown type,
+ * unterminated string); evt points into data and is valid while data is. */
+int event__decode(const void *data, size_t size, struct evt *evt);
+const char *syscall__name(enum vigil_syscall sc);
+enum vigil_syscall syscall__from_name(const char *name);
+
+/* users.c: uid to user name from the host's passwd file */
+int users__load(const char *passwd_path);
+const char *users__name(uint32_t uid); /* NULL if unknown */
+
+/* rules: loading (rules_load.c), compiling (rules_compile.c), evaluating (rules_eval.c) */
+enum rule_priority {
+	PRIORITY_EMERGENCY = 0,
+	PRIORITY_ALERT,
+	PRIORITY_CRITICAL,
+	PRIORITY_ERROR,
+	PRIORITY_WARNING,
+	PRIORITY_NOTICE,
+	PRIORITY_INFORMATIONAL,
+	PRIORITY_DEBUG,
+};
+const char *priority__name(enum rule_priority p);  /* "Warning", as Falco prints it */
+
+struct rule;
+struct ruleset;
+
+/* Loads rule files or directories (*.yaml, *.yml, sorted). Every error and
+ * warning goes to err as "file:line:col: error: message". Returns NULL when
+ * there was any error. */
+struct ruleset *rules__load(const char *const *paths, size_t npaths, FILE *err);
+void rules__free(struct ruleset *rs);
+size_t rules__count(const struct ruleset *rs);
+/* The syscalls some enabled rule can match: wanted[sc] set for each. */
+void rules__syscalls(const struct ruleset *rs, bool wanted[VIGIL_SC_MAX]);
+/* The first enabled rule, in load order, whose condition holds; NULL if none. */
+const struct rule *rules__match(const struct ruleset *rs, const struct evt *evt);
+
+const char *rule__name(const struct rule *r);
+enum rule_priority rule__priority(const struct rule *r);
+size_t rule__ntags(const struct rule *r);
+const char *rule__tag(const struct rule *r, size_t i);
+
+/* output.c: an alert rendered from a rule's output template */
+#define ALERT_FIELDS_MAX 64
+#define ALERT_MESSAGE_MAX 8192
+#define ALERT_VALUES_MAX 16384
+
+struct alert_field {
+	const char *name;  /* "container.id" */
+	const char *value; /* NULL when the event has no value for it */
+	bool numeric;      /* render unquoted in JSON */
+};
+
+struct alert {
+	const struct rule *rule;
+	uint64_t time_ns;  /* wall clock, ns since the epoch */
+	char message[ALERT_MESSAGE_MAX];
+	struct alert_field fields[ALERT_FIELDS_MAX];
+	size_t nfields;
+	char values[ALERT_VALUES_MAX]; /* storage for field values */
+};
+
+/* Renders r's output for evt into alert: the message and, once each in order
+ * of appearance, every %field of the template. */
+void output__render(const struct rule *r, const struct evt *evt, struct alert *alert);
+/* "container.id" -> "VIGIL_CONTAINER_ID"; returns the length or -ENAMETOOLONG. */
+int output__journal_name(const char *field, char *out, size_t outlen);
+
+/* sink_journald.c */
+int sink_journald__send(const struct alert *alert);
+
+/* sink_json.c: one line in Falco's json_output shape */
+void sink_json__format(const struct alert *alert, const char *hostname, struct strbuf *sb);
+int sink_json__write(const struct alert *alert, const char *hostname, FILE *out);
+
+#endif /* VIGIL_H */
