@@ -60,8 +60,9 @@ struct container {
 /* The host pseudo-container every unattributed event belongs to. */
 extern const struct container container_host;
 
-/* Parses one cgroup path ("/libpod_parent/libpod-<64hex>", ...) into a runtime
- * and a full container id. Returns 0, or -ENOENT when it names no container. */
+/* cgroup_path.c: parses one cgroup path ("/libpod_parent/libpod-<64hex>", ...)
+ * into a runtime and a full container id. Returns 0, or -ENOENT when it names
+ * no container (runtime is then RUNTIME_HOST and full_id ""). */
 int cgroup_path__parse(const char *path, enum container_runtime *runtime,
 		       char full_id[CONTAINER_ID_LEN + 1]);
 const char *container_runtime__name(enum container_runtime runtime);
@@ -75,8 +76,21 @@ struct containers *containers__new(const struct container_config *config);
 void containers__free(struct containers *cs);
 /* Records what a VIGIL_EVENT_CGROUP told: the path of cgroup id. */
 void containers__add_cgroup(struct containers *cs, uint64_t cgroup_id, const char *path);
-/* The container of a cgroup id; &container_host when unknown or not a container. */
+/* The container of a cgroup id; &container_host when unknown or not a container.
+ * The pointer is valid until the next containers__add_cgroup or free. */
 const struct container *containers__lookup(struct containers *cs, uint64_t cgroup_id);
+/* Container cgroups remembered at most; past that the least recently used goes. */
+#define CONTAINERS_MAX 4096
+size_t containers__count(const struct containers *cs);
+uint64_t containers__evictions(const struct containers *cs);
+
+/* container_meta.c: a container's name from its runtime's state on disk.
+ * Returns 0, -ENOENT (no such container or no valid name; name is then ""),
+ * -EINVAL for a malformed file, or the negative errno of opening it. */
+int container_meta__podman_name(const char *podman_root, const char *full_id, char *name,
+				size_t size);
+int container_meta__docker_name(const char *docker_root, const char *full_id, char *name,
+				size_t size);
 
 /* proctable.c: what vigild knows of every live process */
 struct process {
@@ -102,9 +116,10 @@ struct evt {
 		struct {
 			const char *filename;
 			const char *exe;
-			const char *args; /* NUL-separated */
+			const char *args; /* NUL-terminated strings back to back; "" if none */
 			uint32_t args_len;
-			uint32_t argc;
+			uint32_t argc;    /* the call's; args holds fewer strings when
+					   * flags has VIGIL_EXEC_ARGS_TRUNCATED */
 			uint32_t flags;
 			uint32_t tty;
 			uint32_t loginuid;
@@ -152,7 +167,28 @@ int event__decode(const void *data, size_t size, struct evt *evt);
 const char *syscall__name(enum vigil_syscall sc);
 enum vigil_syscall syscall__from_name(const char *name);
 
+/* bpf_events.c: the BPF programs and their ring buffer */
+struct bpf_events;
+struct bpf_events_config {
+	size_t ringbuf_bytes;          /* a power of two, at least a page */
+	uint32_t ignore_tgid;          /* vigild itself; 0 to see every process */
+	bool syscalls[VIGIL_SC_MAX];   /* the syscalls to report */
+};
+/* Called for every record; data is valid only during the call. */
+typedef int (*bpf_event_fn)(void *ctx, void *data, size_t size);
+int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *config,
+		     bpf_event_fn fn, void *ctx);
+/* Waits up to timeout_ms, then delivers what is pending; returns records read. */
+int bpf_events__poll(struct bpf_events *be, int timeout_ms);
+void bpf_events__set_syscalls(struct bpf_events *be, const bool syscalls[VIGIL_SC_MAX]);
+int bpf_events__drops(struct bpf_events *be, uint64_t drops[VIGIL_DROP_REASON_MAX]);
+/* Makes the kernel announce cgroup_id again on its next event. */
+void bpf_events__forget_cgroup(struct bpf_events *be, uint64_t cgroup_id);
+void bpf_events__close(struct bpf_events *be);
+
 /* users.c: uid to user name from the host's passwd file */
+#define USERS_MAX 4096 /* entries kept; the rest of a larger file is ignored */
+/* Replaces the table with the file's entries. Returns 0 or a negative errno. */
 int users__load(const char *passwd_path);
 const char *users__name(uint32_t uid); /* NULL if unknown */
 
@@ -215,6 +251,15 @@ void output__render(const struct rule *r, const struct evt *evt, struct alert *a
 int output__journal_name(const char *field, char *out, size_t outlen);
 
 /* sink_journald.c */
+struct iovec;
+/* MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, VIGIL_RULE, VIGIL_PRIORITY, VIGIL_TAGS,
+ * then one per alert field. */
+#define SINK_JOURNALD_IOV_MAX (6 + ALERT_FIELDS_MAX)
+#define SINK_JOURNALD_BUF_SIZE (ALERT_MESSAGE_MAX + ALERT_VALUES_MAX + ALERT_FIELDS_MAX * 72 + 8192)
+/* Lays out alert's journal fields as "NAME=value" iovecs over buf; returns how
+ * many. A field that does not fit in iov or buf is left out, whole. */
+int sink_journald__build(const struct alert *alert, struct iovec *iov, size_t max, char *buf,
+			 size_t buflen);
 int sink_journald__send(const struct alert *alert);
 
 /* sink_json.c: one line in Falco's json_output shape */

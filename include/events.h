@@ -97,7 +97,7 @@ struct vigil_exec_event {
 	__u16 filename_len;
 	__u16 exe_len;
 	__u16 args_len;
-	__u16 argc;     /* number of strings in args (after truncation) */
+	__u16 argc;     /* argument count of the call; args holds fewer strings when truncated */
 	__u32 reserved;
 	char data[];
 };

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The setuid family: the ids asked for, the ids before (saved at entry by
+ * the dispatcher) and the ids after. */
+#include "common.bpf.h"
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle__sys_exit_setid, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct current_call *call = current_call();
+	struct vigil_setid_event *ev = scratch_event();
+	const struct cred *cred;
+	struct setid_entry *before;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	int nargs, i;
+	bool uids;
+
+	if (!ev || !call)
+		return 0;
+	fill_header(&ev->hdr, task, VIGIL_EVENT_SETID, call->syscall, ret);
+	ev->reserved = 0;
+	switch (call->syscall) {
+	case VIGIL_SC_SETUID:
+	case VIGIL_SC_SETGID:
+		nargs = 1;
+		break;
+	case VIGIL_SC_SETREUID:
+	case VIGIL_SC_SETREGID:
+		nargs = 2;
+		break;
+	default:
+		nargs = 3;
+		break;
+	}
+	for (i = 0; i < 3; i++)
+		ev->args[i] = i < nargs ? (__u32)syscall_arg(regs, i, call->compat) : (__u32)-1;
+
+	uids = call->syscall == VIGIL_SC_SETUID || call->syscall == VIGIL_SC_SETREUID ||
+	       call->syscall == VIGIL_SC_SETRESUID;
+	cred = BPF_CORE_READ(task, cred);
+	if (uids) {
+		ev->new_ids[0] = BPF_CORE_READ(cred, uid.val);
+		ev->new_ids[1] = BPF_CORE_READ(cred, euid.val);
+		ev->new_ids[2] = BPF_CORE_READ(cred, suid.val);
+	} else {
+		ev->new_ids[0] = BPF_CORE_READ(cred, gid.val);
+		ev->new_ids[1] = BPF_CORE_READ(cred, egid.val);
+		ev->new_ids[2] = BPF_CORE_READ(cred, sgid.val);
+	}
+	before = bpf_map_lookup_elem(&setid_inflight, &tid);
+	if (before) {
+		ev->old_ids[0] = before->ids[0];
+		ev->old_ids[1] = before->ids[1];
+		ev->old_ids[2] = before->ids[2];
+		bpf_map_delete_elem(&setid_inflight, &tid);
+	} else {
+		/* Entry was missed (table full, or vigild started mid-call). */
+		ev->old_ids[0] = ev->old_ids[1] = ev->old_ids[2] = (__u32)-1;
+	}
+	submit_event(task, ev, sizeof(*ev), true);
+	return 0;
+}

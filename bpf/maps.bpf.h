@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Every map, declared once; __weak lets each .bpf.c include this header and
+ * the linker keep a single copy. */
+#ifndef VIGIL_MAPS_BPF_H
+#define VIGIL_MAPS_BPF_H
+
+#include "events.h"
+
+/* One record under construction per CPU: a string is written at
+ * data + (off & EVENT_DATA_MASK) and is at most EVENT_STRING_MAX long, so the
+ * verifier can bound every write. */
+#define EVENT_DATA_MASK (16384 - 1)
+#define EVENT_STRING_MAX VIGIL_PATH_MAX
+#define EVENT_BUF_SIZE (128 + 16384 + EVENT_STRING_MAX)
+
+struct event_buf {
+	__u8 bytes[EVENT_BUF_SIZE];
+};
+
+/* Path building: components are written backwards from the end. */
+#define PATH_BUF_SIZE 8192
+#define PATH_BUF_MASK (PATH_BUF_SIZE - 1)
+
+struct path_buf {
+	char bytes[PATH_BUF_SIZE + NAME_MAX + 1];
+};
+
+/* The syscall a tail-called exit program is handling. */
+struct current_call {
+	__u32 syscall; /* enum vigil_syscall */
+	__u32 compat;  /* ia32 */
+};
+
+/* Ids at entry to a setuid-family call, to report old and new. */
+struct setid_entry {
+	__u32 ids[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by vigild before load */
+} events SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VIGIL_DROP_REASON_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, VIGIL_SC_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} exit_progs SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct event_buf);
+} event_scratch SEC(".maps") __weak;
+
+/* Separate from event_scratch: a cgroup record is built while an event is. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vigil_cgroup_event);
+} cgroup_scratch SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_buf);
+} path_scratch SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct current_call);
+} current_calls SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32); /* tid */
+	__type(value, struct setid_entry);
+} setid_inflight SEC(".maps") __weak;
+
+/* Cgroups already announced with a VIGIL_EVENT_CGROUP record; vigild deletes
+ * an id when it forgets the cgroup, so that it is announced again. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroups_announced SEC(".maps") __weak;
+
+#endif /* VIGIL_MAPS_BPF_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The absolute path of a struct path, as the task's mount namespace sees it.
+ * bpf_d_path() is not allowed in tracepoint programs, so walk the dentries
+ * and mounts the way d_path() does, writing components backwards from the
+ * end of a per-CPU buffer.
+ */
+#ifndef VIGIL_PATH_BPF_H
+#define VIGIL_PATH_BPF_H
+
+#include "common.bpf.h"
+
+#define PATH_DEPTH_MAX 48
+
+struct built_path {
+	const char *str; /* inside the path scratch buffer */
+	__u32 len;       /* including the NUL */
+	bool truncated;
+};
+
+static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
+{
+	return (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+}
+
+struct path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	struct mount *mnt_parent;
+	struct path_buf *pb;
+	__u32 off;
+	bool truncated;
+	bool done;
+};
+
+/* One step of the walk, as a bpf_loop() callback so that the verifier checks
+ * it once instead of once per iteration. */
+static long path_walk_step(__u32 index, void *data)
+{
+	/* Locals, not w->...: inside BPF_CORE_READ() a path_walk member access
+	 * would itself become a CO-RE relocation. */
+	struct path_walk *w = data;
+	struct dentry *dentry = w->dentry, *parent, *mnt_root;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	const unsigned char *name;
+	__u32 len, off = w->off;
+
+	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == mnt_root) {
+		if (mnt == w->mnt_parent) {
+			w->done = true; /* the namespace's root */
+			return 1;
+		}
+		/* Step out of this mount onto its mount point. */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		mnt = w->mnt_parent;
+		w->mnt = mnt;
+		w->mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		w->vfsmnt = (void *)mnt + bpf_core_field_offset(struct mount, mnt);
+		return 0;
+	}
+	if (dentry == parent) {
+		w->done = true; /* root of a filesystem not mounted here */
+		return 1;
+	}
+	len = BPF_CORE_READ(dentry, d_name.len);
+	name = BPF_CORE_READ(dentry, d_name.name);
+	if (len == 0 || len > NAME_MAX || len + 1 > off) {
+		w->truncated = true;
+		return 1;
+	}
+	off -= len;
+	bpf_probe_read_kernel(&w->pb->bytes[off & PATH_BUF_MASK], BOUNDED_LEN(len, NAME_MAX + 1),
+			      name);
+	off -= 1;
+	w->pb->bytes[off & PATH_BUF_MASK] = '/';
+	w->off = off;
+	w->dentry = parent;
+	return 0;
+}
+
+static __always_inline int build_path(const struct path *path, struct built_path *out)
+{
+	struct path_walk w = {};
+	struct mount *mnt;
+	__u32 zero = 0;
+
+	w.pb = bpf_map_lookup_elem(&path_scratch, &zero);
+	if (!w.pb)
+		return -1;
+	w.off = PATH_BUF_SIZE - 1;
+	w.pb->bytes[PATH_BUF_SIZE - 1] = '\0';
+	w.dentry = BPF_CORE_READ(path, dentry);
+	w.vfsmnt = BPF_CORE_READ(path, mnt);
+	mnt = real_mount(w.vfsmnt);
+	w.mnt = mnt;
+	w.mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+	bpf_loop(PATH_DEPTH_MAX, path_walk_step, &w, 0);
+	out->truncated = w.truncated || !w.done;
+	if (w.off == PATH_BUF_SIZE - 1) {
+		w.off -= 1;
+		w.pb->bytes[w.off & PATH_BUF_MASK] = '/';
+	}
+	out->str = &w.pb->bytes[w.off & PATH_BUF_MASK];
+	out->len = PATH_BUF_SIZE - w.off;
+	return 0;
+}
+
+/*
+ * Copies a built path to dst, at most VIGIL_PATH_MAX bytes with its NUL.
+ * Returns the bytes written; a path longer than that keeps its tail, the part
+ * that names the file, and is flagged truncated.
+ */
+static __always_inline __u32 copy_built_path(char *dst, struct built_path *bp)
+{
+	const char *src = bp->str;
+	__u32 len = bp->len;
+
+	if (len > VIGIL_PATH_MAX) {
+		src += len - VIGIL_PATH_MAX;
+		len = VIGIL_PATH_MAX;
+		bp->truncated = true;
+	}
+	if (bpf_probe_read_kernel(dst, BOUNDED_LEN(len, VIGIL_PATH_MAX), src))
+		return 0;
+	return len;
+}
+
+#endif /* VIGIL_PATH_BPF_H */

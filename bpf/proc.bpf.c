@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Process creation and exit, for vigild's process table. Threads are not
+ * processes: only a new thread group and a group's last thread are sent. */
+#include "common.bpf.h"
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle__sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vigil_fork_event *ev;
+	__u32 pid = BPF_CORE_READ(child, tgid), tid = BPF_CORE_READ(child, pid);
+
+	if (pid != tid)
+		return 0;
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(&ev->hdr, task, VIGIL_EVENT_FORK, VIGIL_SC_NONE, pid);
+	ev->child_pid = pid;
+	ev->child_tid = tid;
+	submit_event(task, ev, sizeof(*ev), false);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle__sched_process_exit, struct task_struct *p)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vigil_exit_event *ev;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&setid_inflight, &tid);
+	/* signal->live reaches zero when the group's last thread exits
+	 * (do_exit decrements it before this tracepoint). */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(&ev->hdr, task, VIGIL_EVENT_EXIT, VIGIL_SC_NONE, 0);
+	ev->exit_code = BPF_CORE_READ(p, exit_code);
+	ev->reserved = 0;
+	submit_event(task, ev, sizeof(*ev), false);
+	return 0;
+}

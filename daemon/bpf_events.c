@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Loading, attaching and reading the BPF programs: the libbpf lifecycle. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "vigil.h"
+#include "vigil.skel.h"
+
+struct bpf_events {
+	struct vigil_bpf *skel;
+	struct ring_buffer *rb;
+	int ncpus;
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	if (level == LIBBPF_DEBUG && !getenv("VIGIL_BPF_VERBOSE"))
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (getenv("VIGIL_BPF_VERBOSE")) {
+		fputs(line, stderr);
+		return 0;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	if (level == LIBBPF_WARN)
+		log_warnx("libbpf: %s", line);
+	else
+		log_debug("libbpf: %s", line);
+	return 0;
+}
+
+/* The exit program that handles each syscall. */
+static struct bpf_program *exit_program(struct vigil_bpf *skel, enum vigil_syscall sc)
+{
+	switch (sc) {
+	case VIGIL_SC_EXECVE:
+	case VIGIL_SC_EXECVEAT:
+		return skel->progs.handle__sys_exit_exec;
+	case VIGIL_SC_OPEN:
+	case VIGIL_SC_OPENAT:
+	case VIGIL_SC_OPENAT2:
+	case VIGIL_SC_CREAT:
+		return skel->progs.handle__sys_exit_open;
+	case VIGIL_SC_CONNECT:
+		return skel->progs.handle__sys_exit_connect;
+	case VIGIL_SC_SETUID:
+	case VIGIL_SC_SETREUID:
+	case VIGIL_SC_SETRESUID:
+	case VIGIL_SC_SETGID:
+	case VIGIL_SC_SETREGID:
+	case VIGIL_SC_SETRESGID:
+		return skel->progs.handle__sys_exit_setid;
+	default:
+		return NULL;
+	}
+}
+
+static int fill_exit_programs(struct vigil_bpf *skel)
+{
+	int map_fd = bpf_map__fd(skel->maps.exit_progs);
+	__u32 sc;
+
+	for (sc = VIGIL_SC_NONE + 1; sc < VIGIL_SC_MAX; sc++) {
+		int prog_fd = bpf_program__fd(exit_program(skel, sc));
+
+		if (bpf_map_update_elem(map_fd, &sc, &prog_fd, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+void bpf_events__set_syscalls(struct bpf_events *be, const bool wanted[VIGIL_SC_MAX])
+{
+	int sc;
+
+	for (sc = 0; sc < VIGIL_SC_MAX; sc++)
+		be->skel->bss->syscall_enabled[sc] = wanted[sc];
+}
+
+int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *config,
+		     bpf_event_fn fn, void *ctx)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	static char verifier_log[1 << 24];
+	struct bpf_events *be;
+	int err;
+
+	/* The whole verifier log when asked for: libbpf's default buffer cuts it. */
+	if (getenv("VIGIL_BPF_VERBOSE")) {
+		open_opts.kernel_log_buf = verifier_log;
+		open_opts.kernel_log_size = sizeof(verifier_log);
+		open_opts.kernel_log_level = 1;
+	}
+	libbpf_set_print(libbpf_print);
+	be = calloc(1, sizeof(*be));
+	if (!be)
+		return -ENOMEM;
+	be->ncpus = libbpf_num_possible_cpus();
+	be->skel = vigil_bpf__open_opts(&open_opts);
+	if (!be->skel) {
+		err = -errno;
+		log_warnx("failed to open the bpf object: %s", strerror(-err));
+		goto err_free;
+	}
+	if (be->skel->rodata->vigil_abi_version != VIGIL_ABI_VERSION) {
+		log_warnx("bpf object has event abi %u, vigild expects %u",
+			  be->skel->rodata->vigil_abi_version, VIGIL_ABI_VERSION);
+		err = -EINVAL;
+		goto err_destroy;
+	}
+	be->skel->rodata->targ_self_tgid = config->ignore_tgid;
+	err = bpf_map__set_max_entries(be->skel->maps.events, config->ringbuf_bytes);
+	if (err)
+		goto err_destroy;
+	/* Tail-call targets run from the dispatcher, never on their own. */
+	bpf_program__set_autoattach(be->skel->progs.handle__sys_exit_exec, false);
+	bpf_program__set_autoattach(be->skel->progs.handle__sys_exit_open, false);
+	bpf_program__set_autoattach(be->skel->progs.handle__sys_exit_connect, false);
+	bpf_program__set_autoattach(be->skel->progs.handle__sys_exit_setid, false);
+
+	err = vigil_bpf__load(be->skel);
+	if (err) {
+		log_warnx("failed to load the bpf programs: %s", strerror(-err));
+		if (open_opts.kernel_log_buf)
+			fputs(verifier_log, stderr);
+		goto err_destroy;
+	}
+	err = fill_exit_programs(be->skel);
+	if (err) {
+		log_warnx("failed to fill the exit program table: %s", strerror(-err));
+		goto err_destroy;
+	}
+	bpf_events__set_syscalls(be, config->syscalls);
+	err = vigil_bpf__attach(be->skel);
+	if (err) {
+		log_warnx("failed to attach the bpf programs: %s", strerror(-err));
+		goto err_destroy;
+	}
+	be->rb = ring_buffer__new(bpf_map__fd(be->skel->maps.events), (ring_buffer_sample_fn)fn,
+				  ctx, NULL);
+	if (!be->rb) {
+		err = -errno;
+		log_warnx("failed to open the ring buffer: %s", strerror(-err));
+		goto err_destroy;
+	}
+	*out = be;
+	return 0;
+
+err_destroy:
+	vigil_bpf__destroy(be->skel);
+err_free:
+	free(be);
+	return err;
+}
+
+int bpf_events__poll(struct bpf_events *be, int timeout_ms)
+{
+	int n, m;
+
+	/* Most records do not wake us up (see WAKEUP_BYTES in the BPF code): the
+	 * timeout is what bounds their latency, so always consume after it. */
+	n = ring_buffer__poll(be->rb, timeout_ms);
+	if (n < 0)
+		return n;
+	m = ring_buffer__consume(be->rb);
+	if (m < 0)
+		return m;
+	return n + m;
+}
+
+int bpf_events__drops(struct bpf_events *be, uint64_t drops[VIGIL_DROP_REASON_MAX])
+{
+	int fd = bpf_map__fd(be->skel->maps.drops);
+	uint64_t percpu[be->ncpus];
+	__u32 reason;
+	int cpu;
+
+	for (reason = 0; reason < VIGIL_DROP_REASON_MAX; reason++) {
+		drops[reason] = 0;
+		if (bpf_map_lookup_elem(fd, &reason, percpu))
+			return -errno;
+		for (cpu = 0; cpu < be->ncpus; cpu++)
+			drops[reason] += percpu[cpu];
+	}
+	return 0;
+}
+
+void bpf_events__forget_cgroup(struct bpf_events *be, uint64_t cgroup_id)
+{
+	bpf_map_delete_elem(bpf_map__fd(be->skel->maps.cgroups_announced), &cgroup_id);
+}
+
+void bpf_events__close(struct bpf_events *be)
+{
+	if (!be)
+		return;
+	ring_buffer__free(be->rb);
+	vigil_bpf__destroy(be->skel);
+	free(be);
+}
