@@ -60,36 +60,58 @@ static __always_inline __u32 read_new_image_args(struct vigil_exec_event *ev, __
 	return len;
 }
 
+struct caller_args {
+	struct vigil_exec_event *ev;
+	const char *const *argv;
+	__u32 off;
+	__u32 used;
+	bool compat;
+	bool complete;
+};
+
+/* Reads argv[index]; a bpf_loop() callback, verified once. */
+static long read_caller_arg(__u32 index, void *data)
+{
+	struct caller_args *ca = data;
+	struct vigil_exec_event *ev = ca->ev;
+	__u32 room = VIGIL_ARGS_MAX - ca->used, at = ca->off + ca->used;
+	const char *arg = NULL;
+	long n;
+
+	if (ca->compat) {
+		__u32 ptr32 = 0;
+
+		bpf_probe_read_user(&ptr32, sizeof(ptr32), (const __u32 *)ca->argv + index);
+		arg = (const char *)(unsigned long)ptr32;
+	} else {
+		bpf_probe_read_user(&arg, sizeof(arg), ca->argv + index);
+	}
+	if (!arg) {
+		ca->complete = true;
+		return 1;
+	}
+	if (room < 2 || room > VIGIL_ARGS_MAX)
+		return 1;
+	n = bpf_probe_read_user_str(&ev->data[at & EVENT_DATA_MASK],
+				    BOUNDED_LEN(room, VIGIL_ARGS_MAX), arg);
+	if (n <= 0) {
+		ev->data[at & EVENT_DATA_MASK] = '\0';
+		n = 1;
+	}
+	ca->used += n;
+	ev->argc++;
+	return n == room; /* this one may have been cut: stop */
+}
+
 static __always_inline __u32 read_caller_args(struct vigil_exec_event *ev, __u32 off,
 					      const char *const *argv, bool compat)
 {
-	__u32 start = off;
-	const char *arg;
-	bool truncated = false;
-	int i;
+	struct caller_args ca = { .ev = ev, .argv = argv, .off = off, .compat = compat };
 
-	for (i = 0; i < FAILED_EXEC_ARGS_MAX; i++) {
-		arg = NULL;
-		if (compat) {
-			__u32 ptr32 = 0;
-
-			bpf_probe_read_user(&ptr32, sizeof(ptr32), (const __u32 *)argv + i);
-			arg = (const char *)(unsigned long)ptr32;
-		} else {
-			bpf_probe_read_user(&arg, sizeof(arg), argv + i);
-		}
-		if (!arg)
-			break;
-		if (off - start >= VIGIL_ARGS_MAX - EVENT_STRING_MAX) {
-			truncated = true;
-			break;
-		}
-		off += read_user_string(ev->data, off, arg, &truncated);
-		ev->argc++;
-	}
-	if (i == FAILED_EXEC_ARGS_MAX || truncated)
+	bpf_loop(FAILED_EXEC_ARGS_MAX, read_caller_arg, &ca, 0);
+	if (!ca.complete)
 		ev->flags |= VIGIL_EXEC_ARGS_TRUNCATED;
-	return off - start;
+	return ca.used;
 }
 
 static __always_inline int handle_exec_exit(struct pt_regs *regs, long ret)

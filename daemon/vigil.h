@@ -105,7 +105,20 @@ struct process {
 	char *args;        /* argv strings back to back, NUL-separated */
 	uint32_t args_len;
 	bool args_truncated;
+	bool exited;       /* kept a while so that children find their parent */
 };
+
+struct evt;
+struct proctable;
+struct proctable *proctable__new(size_t capacity);
+void proctable__free(struct proctable *pt);
+/* Reads every process under proc_root; returns how many, or negative errno. */
+int proctable__seed(struct proctable *pt, const char *proc_root);
+/* Brings the table up to date with an event, before rules see it. */
+void proctable__apply(struct proctable *pt, const struct evt *evt);
+const struct process *proctable__lookup(const struct proctable *pt, uint32_t pid);
+size_t proctable__count(const struct proctable *pt);
+uint64_t proctable__refused(const struct proctable *pt);
 
 /* decode.c: validating a ring buffer record into a decoded event */
 struct evt {
@@ -188,7 +201,8 @@ void bpf_events__close(struct bpf_events *be);
 
 /* users.c: uid to user name from the host's passwd file */
 #define USERS_MAX 4096 /* entries kept; the rest of a larger file is ignored */
-/* Replaces the table with the file's entries. Returns 0 or a negative errno. */
+/* Replaces the table with the file's entries; returns 0 or a negative errno.
+ * A file that cannot be opened leaves the table as it was. */
 int users__load(const char *passwd_path);
 const char *users__name(uint32_t uid); /* NULL if unknown */
 
@@ -265,5 +279,31 @@ int sink_journald__send(const struct alert *alert);
 /* sink_json.c: one line in Falco's json_output shape */
 void sink_json__format(const struct alert *alert, const char *hostname, struct strbuf *sb);
 int sink_json__write(const struct alert *alert, const char *hostname, FILE *out);
+
+/* pipeline.c: one record from decoding to the sinks */
+struct pipeline_stats {
+	uint64_t records;
+	uint64_t malformed;
+	uint64_t by_type[VIGIL_EVENT_TYPE_MAX];
+	uint64_t alerts;
+	uint64_t sink_errors;
+};
+
+struct pipeline {
+	struct ruleset *rules;
+	struct proctable *procs;
+	struct containers *containers;
+	bool journald;
+	FILE *json_out;            /* NULL: no JSON lines */
+	char hostname[256];
+	int64_t boot_to_realtime_ns;
+	struct pipeline_stats stats;
+	struct alert alert;        /* rendered in place: no allocation per alert */
+};
+
+/* Sets the clocks, hostname and counters; the caller fills the rest. */
+void pipeline__init(struct pipeline *pl);
+/* A bpf_event_fn: handles one ring buffer record. */
+int pipeline__handle(void *pl, void *data, size_t size);
 
 #endif /* VIGIL_H */

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One record's way from the ring buffer to the sinks: validate and decode,
+ * update the process table and the cgroup map, attach process and container,
+ * match the rules, render and send the alert. Nothing here knows about BPF,
+ * so the same path serves recorded events and the tests.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil.h"
+
+static int64_t boot_to_realtime_ns(void)
+{
+	struct timespec boot, real;
+
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	clock_gettime(CLOCK_REALTIME, &real);
+	return (int64_t)(real.tv_sec - boot.tv_sec) * 1000000000 + (real.tv_nsec - boot.tv_nsec);
+}
+
+void pipeline__init(struct pipeline *pl)
+{
+	memset(&pl->stats, 0, sizeof(pl->stats));
+	pl->boot_to_realtime_ns = boot_to_realtime_ns();
+	if (gethostname(pl->hostname, sizeof(pl->hostname)) < 0)
+		strcpy(pl->hostname, "localhost");
+	pl->hostname[sizeof(pl->hostname) - 1] = '\0';
+}
+
+static void send_alert(struct pipeline *pl, const struct alert *alert)
+{
+	int err;
+
+	pl->stats.alerts++;
+	if (pl->journald) {
+		err = sink_journald__send(alert);
+		if (err < 0) {
+			/* Never lose an alert silently: say it on stderr instead. */
+			pl->stats.sink_errors++;
+			log_warnx("journald: %s; alert: %s: %s", strerror(-err),
+				  rule__name(alert->rule), alert->message);
+		}
+	}
+	if (pl->json_out && sink_json__write(alert, pl->hostname, pl->json_out) < 0)
+		pl->stats.sink_errors++;
+}
+
+int pipeline__handle(void *ctx, void *data, size_t size)
+{
+	struct pipeline *pl = ctx;
+	const struct rule *rule;
+	struct evt evt;
+
+	pl->stats.records++;
+	if (event__decode(data, size, &evt) < 0) {
+		pl->stats.malformed++;
+		return 0;
+	}
+	pl->stats.by_type[evt.type]++;
+	if (evt.type == VIGIL_EVENT_CGROUP) {
+		containers__add_cgroup(pl->containers, evt.cgroup.id, evt.cgroup.path);
+		return 0;
+	}
+	proctable__apply(pl->procs, &evt);
+	evt.proc = proctable__lookup(pl->procs, evt.hdr->pid);
+	evt.parent = proctable__lookup(pl->procs, evt.proc ? evt.proc->ppid : evt.hdr->ppid);
+	evt.container = containers__lookup(pl->containers, evt.hdr->cgroup_id);
+
+	rule = rules__match(pl->rules, &evt);
+	if (!rule)
+		return 0;
+	output__render(rule, &evt, &pl->alert);
+	pl->alert.time_ns = evt.hdr->ts_ns + pl->boot_to_realtime_ns;
+	send_alert(pl, &pl->alert);
+	return 0;
+}

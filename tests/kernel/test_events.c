@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kernel tests: load the real BPF programs, make each syscall family's calls
+ * for real (successes and failures) and check every decoded field. Needs root.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include <cmocka.h>
+
+#include "vigil.h"
+
+#define RECORDS_MAX 4096
+
+struct record {
+	size_t size;
+	unsigned char *data;
+};
+
+static struct bpf_events *be;
+static struct record records[RECORDS_MAX];
+static size_t nrecords;
+static uint32_t watched[8];
+static size_t nwatched;
+
+static bool is_watched(uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < nwatched; i++)
+		if (watched[i] == pid)
+			return true;
+	return false;
+}
+
+static int keep_record(void *ctx, void *data, size_t size)
+{
+	const struct vigil_event_header *h = data;
+
+	(void)ctx;
+	if (size < sizeof(*h) || nrecords == RECORDS_MAX)
+		return 0;
+	if (h->type != VIGIL_EVENT_CGROUP && !is_watched(h->pid))
+		return 0;
+	records[nrecords].data = malloc(size);
+	memcpy(records[nrecords].data, data, size);
+	records[nrecords].size = size;
+	nrecords++;
+	return 0;
+}
+
+static void forget_records(void)
+{
+	while (nrecords)
+		free(records[--nrecords].data);
+	nwatched = 0;
+}
+
+static void watch(uint32_t pid)
+{
+	watched[nwatched++] = pid;
+}
+
+/* Polls until a decoded event satisfies match, or 2 s pass. */
+typedef bool (*match_fn)(const struct evt *evt, const void *arg);
+
+static bool find_event(match_fn match, const void *arg, struct evt *out)
+{
+	size_t i;
+	int round;
+
+	for (round = 0; round < 40; round++) {
+		for (i = 0; i < nrecords; i++) {
+			if (event__decode(records[i].data, records[i].size, out) < 0)
+				fail_msg("record %zu does not decode", i);
+			if (match(out, arg))
+				return true;
+		}
+		bpf_events__poll(be, 50);
+	}
+	return false;
+}
+
+struct syscall_match {
+	enum vigil_syscall sc;
+	const char *path; /* for opens and execs: the path as given */
+};
+
+static bool match_syscall(const struct evt *evt, const void *arg)
+{
+	const struct syscall_match *m = arg;
+
+	if (evt->syscall != m->sc)
+		return false;
+	if (!m->path)
+		return true;
+	if (evt->type == VIGIL_EVENT_OPEN)
+		return !strcmp(evt->open.path, m->path);
+	if (evt->type == VIGIL_EVENT_EXEC)
+		return !strcmp(evt->exec.filename, m->path);
+	return false;
+}
+
+static void expect_event(enum vigil_syscall sc, const char *path, struct evt *evt)
+{
+	struct syscall_match m = { sc, path };
+
+	if (!find_event(match_syscall, &m, evt))
+		fail_msg("no %s event for %s", syscall__name(sc), path ? path : "(any)");
+}
+
+static void assert_header_is_me(const struct evt *evt)
+{
+	char comm[VIGIL_COMM_LEN] = "";
+
+	assert_int_equal(evt->hdr->pid, getpid());
+	assert_int_equal(evt->hdr->tid, syscall(SYS_gettid));
+	assert_int_equal(evt->hdr->ppid, getppid());
+	assert_int_equal(evt->hdr->uid, getuid());
+	assert_int_equal(evt->hdr->gid, getgid());
+	assert_int_equal(evt->hdr->euid, geteuid());
+	assert_true(evt->hdr->cgroup_id != 0);
+	assert_true(evt->hdr->mntns_ino != 0);
+	assert_true(evt->hdr->pidns_ino != 0);
+	assert_int_equal(evt->hdr->flags & VIGIL_HDR_COMPAT, 0);
+	assert_int_equal(prctl(PR_GET_NAME, comm), 0);
+	assert_string_equal(evt->hdr->comm, comm);
+}
+
+/* --- open family --- */
+
+static void test_openat_success(void **state)
+{
+	struct evt evt;
+	int fd;
+
+	(void)state;
+	watch(getpid());
+	fd = openat(AT_FDCWD, "/etc/../etc/hostname", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	close(fd);
+	expect_event(VIGIL_SC_OPENAT, "/etc/../etc/hostname", &evt);
+	assert_header_is_me(&evt);
+	assert_int_equal(evt.type, VIGIL_EVENT_OPEN);
+	assert_int_equal(evt.hdr->retval, fd);
+	assert_int_equal(evt.open.dirfd, AT_FDCWD);
+	assert_int_equal(evt.open.flags, O_RDONLY | O_CLOEXEC);
+	assert_string_equal(evt.open.resolved, "/etc/hostname");
+}
+
+static void test_openat_failure(void **state)
+{
+	struct evt evt;
+
+	(void)state;
+	watch(getpid());
+	assert_int_equal(open("/nonexistent/vigil", O_WRONLY | O_CREAT, 0640), -1);
+	expect_event(VIGIL_SC_OPENAT, "/nonexistent/vigil", &evt);
+	assert_int_equal(evt.hdr->retval, -ENOENT);
+	assert_int_equal(evt.open.flags, O_WRONLY | O_CREAT);
+	assert_int_equal(evt.open.mode, 0640);
+	assert_string_equal(evt.open.resolved, "");
+}
+
+static void test_openat_relative_to_dirfd(void **state)
+{
+	struct evt evt;
+	int dirfd, fd;
+
+	(void)state;
+	watch(getpid());
+	dirfd = open("/etc", O_RDONLY | O_DIRECTORY);
+	assert_true(dirfd >= 0);
+	fd = openat(dirfd, "hostname", O_RDONLY);
+	assert_true(fd >= 0);
+	close(fd);
+	expect_event(VIGIL_SC_OPENAT, "hostname", &evt);
+	assert_int_equal(evt.open.dirfd, dirfd);
+	assert_string_equal(evt.open.resolved, "/etc/hostname");
+	close(dirfd);
+}
+
+static void test_open_creat_openat2(void **state)
+{
+	char dir[] = "/tmp/vigil-ktest-XXXXXX", path[PATH_MAX], link[PATH_MAX];
+	struct open_how how = { .flags = O_RDONLY, .resolve = 0 };
+	struct evt evt;
+	long fd;
+
+	(void)state;
+	watch(getpid());
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/created", dir);
+	fd = syscall(SYS_creat, path, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	expect_event(VIGIL_SC_CREAT, path, &evt);
+	assert_int_equal(evt.hdr->retval, fd);
+	assert_int_equal(evt.open.flags, O_CREAT | O_WRONLY | O_TRUNC);
+	assert_int_equal(evt.open.mode, 0600);
+	assert_string_equal(evt.open.resolved, path);
+
+	/* A symlink resolves to its target. */
+	snprintf(link, sizeof(link), "%s/link", dir);
+	assert_int_equal(symlink(path, link), 0);
+	fd = syscall(SYS_open, link, O_RDONLY);
+	assert_true(fd >= 0);
+	close(fd);
+	expect_event(VIGIL_SC_OPEN, link, &evt);
+	assert_string_equal(evt.open.resolved, path);
+
+	fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	assert_true(fd >= 0);
+	close(fd);
+	expect_event(VIGIL_SC_OPENAT2, path, &evt);
+	assert_int_equal(evt.hdr->retval, fd);
+	assert_int_equal(evt.open.flags, O_RDONLY);
+
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* --- connect --- */
+
+static bool match_connect_port(const struct evt *evt, const void *arg)
+{
+	return evt->syscall == VIGIL_SC_CONNECT && evt->connect.port == *(const uint16_t *)arg;
+}
+
+static uint16_t listen_loopback(int *lfd)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+
+	*lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*lfd >= 0);
+	assert_int_equal(bind(*lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(*lfd, 1), 0);
+	assert_int_equal(getsockname(*lfd, (struct sockaddr *)&sin, &len), 0);
+	return ntohs(sin.sin_port);
+}
+
+static void test_connect_ipv4(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	uint16_t port;
+	struct evt evt;
+	int lfd, fd;
+
+	(void)state;
+	watch(getpid());
+	port = listen_loopback(&lfd);
+	sin.sin_port = htons(port);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	if (!find_event(match_connect_port, &port, &evt))
+		fail_msg("no connect event to port %u", port);
+	assert_header_is_me(&evt);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_int_equal(evt.connect.fd, fd);
+	assert_int_equal(evt.connect.family, AF_INET);
+	assert_memory_equal(evt.connect.addr, "\x7f\x00\x00\x01", 4);
+	close(fd);
+	close(lfd);
+}
+
+static void test_connect_ipv6_refused_and_mapped(void **state)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	uint16_t closed_port, port;
+	struct evt evt;
+	int lfd, fd;
+
+	(void)state;
+	watch(getpid());
+	/* A port nothing listens on: bind one, close it, connect to it. */
+	closed_port = listen_loopback(&lfd);
+	close(lfd);
+	sin6.sin6_port = htons(closed_port);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)), -1);
+	close(fd);
+	if (!find_event(match_connect_port, &closed_port, &evt))
+		fail_msg("no connect event to port %u", closed_port);
+	assert_int_equal(evt.hdr->retval, -ECONNREFUSED);
+	assert_int_equal(evt.connect.family, AF_INET6);
+	assert_memory_equal(evt.connect.addr, &in6addr_loopback, 16);
+
+	/* ::ffff:127.0.0.1 is reported as the IPv4 address it is. */
+	port = listen_loopback(&lfd);
+	sin6.sin6_port = htons(port);
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6.sin6_addr);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	close(fd);
+	close(lfd);
+	if (!find_event(match_connect_port, &port, &evt))
+		fail_msg("no connect event to port %u", port);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_int_equal(evt.connect.family, AF_INET);
+	assert_memory_equal(evt.connect.addr, "\x7f\x00\x00\x01", 4);
+}
+
+static bool match_connect_unix(const struct evt *evt, const void *arg)
+{
+	return evt->syscall == VIGIL_SC_CONNECT && evt->connect.family == AF_UNIX &&
+	       !strcmp(evt->connect.unix_path, arg);
+}
+
+static void test_connect_unix(void **state)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/tmp/vigil-ktest.sock" };
+	struct evt evt;
+	int fd;
+
+	(void)state;
+	watch(getpid());
+	unlink(sun.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), -1);
+	close(fd);
+	if (!find_event(match_connect_unix, "/tmp/vigil-ktest.sock", &evt))
+		fail_msg("no unix connect event");
+	assert_int_equal(evt.hdr->retval, -ENOENT);
+}
+
+/* --- setuid family, in a child so that the test keeps its root --- */
+
+static pid_t run_child(void (*body)(void))
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		body();
+		_exit(0);
+	}
+	watch(pid);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return pid;
+}
+
+static void setid_body(void)
+{
+	if (setresgid(2000, 2001, 2002) || setuid(1000) || setuid(0) != -1)
+		_exit(1);
+}
+
+static bool match_setid(const struct evt *evt, const void *arg)
+{
+	const enum vigil_syscall *sc = arg;
+
+	return evt->syscall == sc[0] && evt->hdr->pid == (uint32_t)sc[1] &&
+	       (sc[2] == 0 ? evt->hdr->retval == 0 : evt->hdr->retval < 0);
+}
+
+static void test_setid(void **state)
+{
+	enum vigil_syscall m[3];
+	struct evt evt;
+	pid_t pid;
+
+	(void)state;
+	pid = run_child(setid_body);
+
+	m[0] = VIGIL_SC_SETRESGID, m[1] = pid, m[2] = 0;
+	assert_true(find_event(match_setid, m, &evt));
+	assert_int_equal(evt.type, VIGIL_EVENT_SETID);
+	assert_int_equal(evt.setid.args[0], 2000);
+	assert_int_equal(evt.setid.args[1], 2001);
+	assert_int_equal(evt.setid.args[2], 2002);
+	assert_int_equal(evt.setid.old_ids[0], 0);
+	assert_int_equal(evt.setid.new_ids[0], 2000);
+	assert_int_equal(evt.setid.new_ids[1], 2001);
+	assert_int_equal(evt.setid.new_ids[2], 2002);
+
+	m[0] = VIGIL_SC_SETUID, m[2] = 0;
+	assert_true(find_event(match_setid, m, &evt));
+	assert_int_equal(evt.setid.args[0], 1000);
+	assert_int_equal(evt.setid.args[1], (uint32_t)-1);
+	assert_int_equal(evt.setid.old_ids[0], 0);
+	assert_int_equal(evt.setid.old_ids[1], 0);
+	assert_int_equal(evt.setid.new_ids[0], 1000);
+	assert_int_equal(evt.setid.new_ids[1], 1000);
+	assert_int_equal(evt.hdr->uid, 1000);
+
+	/* The failed way back: old ids are the unprivileged ones. */
+	m[2] = 1;
+	assert_true(find_event(match_setid, m, &evt));
+	assert_int_equal(evt.hdr->retval, -EPERM);
+	assert_int_equal(evt.setid.args[0], 0);
+	assert_int_equal(evt.setid.old_ids[0], 1000);
+	assert_int_equal(evt.setid.new_ids[0], 1000);
+}
+
+/* --- exec, fork and exit --- */
+
+static void exec_true_body(void)
+{
+	execl("/bin/true", "true", "first arg", "", "x", (char *)NULL);
+	_exit(127);
+}
+
+static void exec_missing_body(void)
+{
+	execl("/nonexistent/prog", "prog", "-v", (char *)NULL);
+	_exit(42);
+}
+
+static bool match_type_pid(const struct evt *evt, const void *arg)
+{
+	const uint32_t *m = arg;
+
+	return evt->type == m[0] && evt->hdr->pid == m[1];
+}
+
+static void test_exec_success(void **state)
+{
+	char exe[PATH_MAX];
+	uint32_t m[2];
+	struct evt evt;
+	pid_t pid;
+
+	(void)state;
+	watch(getpid());
+	assert_non_null(realpath("/bin/true", exe));
+	pid = run_child(exec_true_body);
+	expect_event(VIGIL_SC_EXECVE, "/bin/true", &evt);
+	assert_int_equal(evt.hdr->pid, pid);
+	assert_int_equal(evt.hdr->ppid, getpid());
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_string_equal(evt.hdr->comm, "true");
+	assert_string_equal(evt.exec.exe, exe);
+	assert_int_equal(evt.exec.argc, 4);
+	assert_int_equal(evt.exec.args_len, sizeof("true\0first arg\0\0x"));
+	assert_memory_equal(evt.exec.args, "true\0first arg\0\0x", evt.exec.args_len);
+	assert_int_equal(evt.exec.flags, 0);
+
+	m[0] = VIGIL_EVENT_FORK, m[1] = getpid();
+	assert_true(find_event(match_type_pid, m, &evt));
+	assert_int_equal(evt.fork.child_pid, pid);
+	assert_int_equal(evt.fork.child_tid, pid);
+
+	m[0] = VIGIL_EVENT_EXIT, m[1] = pid;
+	assert_true(find_event(match_type_pid, m, &evt));
+	assert_int_equal(evt.exit.exit_code, 0);
+}
+
+static void test_exec_failure(void **state)
+{
+	uint32_t m[2];
+	struct evt evt;
+	pid_t pid;
+
+	(void)state;
+	pid = run_child(exec_missing_body);
+	expect_event(VIGIL_SC_EXECVE, "/nonexistent/prog", &evt);
+	assert_int_equal(evt.hdr->pid, pid);
+	assert_int_equal(evt.hdr->retval, -ENOENT);
+	assert_string_equal(evt.exec.exe, "");
+	assert_int_equal(evt.exec.argc, 2);
+	assert_memory_equal(evt.exec.args, "prog\0-v", sizeof("prog\0-v"));
+
+	m[0] = VIGIL_EVENT_EXIT, m[1] = pid;
+	assert_true(find_event(match_type_pid, m, &evt));
+	assert_int_equal(evt.exit.exit_code, 42 << 8);
+}
+
+/* --- cgroup announcements --- */
+
+static bool match_cgroup(const struct evt *evt, const void *arg)
+{
+	return evt->type == VIGIL_EVENT_CGROUP && evt->cgroup.id == *(const uint64_t *)arg;
+}
+
+static void test_cgroup_announced(void **state)
+{
+	uint64_t id;
+	struct evt evt;
+	int fd;
+
+	(void)state;
+	watch(getpid());
+	fd = open("/etc/hostname", O_RDONLY);
+	close(fd);
+	expect_event(VIGIL_SC_OPENAT, "/etc/hostname", &evt);
+	id = evt.hdr->cgroup_id;
+	/* Announced once per cgroup: ask for it again, as vigild does when it
+	 * forgets one. */
+	bpf_events__forget_cgroup(be, id);
+	fd = open("/etc/hostname", O_RDONLY);
+	close(fd);
+	assert_true(find_event(match_cgroup, &id, &evt));
+	assert_true(evt.cgroup.path[0] == '/');
+}
+
+static int setup(void **state)
+{
+	struct bpf_events_config config = { .ringbuf_bytes = 4 << 20 };
+	int sc;
+
+	(void)state;
+	for (sc = VIGIL_SC_NONE + 1; sc < VIGIL_SC_MAX; sc++)
+		config.syscalls[sc] = true;
+	return bpf_events__open(&be, &config, keep_record, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	bpf_events__close(be);
+	return 0;
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	bpf_events__poll(be, 0);
+	forget_records();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_openat_success, reset),
+		cmocka_unit_test_setup(test_openat_failure, reset),
+		cmocka_unit_test_setup(test_openat_relative_to_dirfd, reset),
+		cmocka_unit_test_setup(test_open_creat_openat2, reset),
+		cmocka_unit_test_setup(test_connect_ipv4, reset),
+		cmocka_unit_test_setup(test_connect_ipv6_refused_and_mapped, reset),
+		cmocka_unit_test_setup(test_connect_unix, reset),
+		cmocka_unit_test_setup(test_setid, reset),
+		cmocka_unit_test_setup(test_exec_success, reset),
+		cmocka_unit_test_setup(test_exec_failure, reset),
+		cmocka_unit_test_setup(test_cgroup_announced, reset),
+	};
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "kernel tests load BPF programs: run them as root\n");
+		return 1;
+	}
+	return cmocka_run_group_tests_name("kernel events", tests, setup, teardown);
+}
