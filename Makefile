@@ -24,11 +24,13 @@ endif
 # Debian packages the build and the tests need; `make deps` installs them.
 DEB_BUILD := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
 	libcmocka-dev pkg-config make gcc
-DEB_TEST := podman runc busybox-static util-linux procps systemd
+DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq
 
 WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror
 CFLAGS ?= -O2 -g
-CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Idaemon -I$(OUT)
+# What the code needs, kept apart from CFLAGS so that `make CFLAGS=...` (say,
+# with -fsanitize=address,undefined) only adds to it.
+VIGIL_CFLAGS := $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Idaemon -I$(OUT)
 LDLIBS := -lbpf -lelf -lz -lsystemd -lyaml
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(OUT)
 
@@ -50,9 +52,9 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 .PHONY: all deps run test unit-test kernel-test e2e-test bench install clean
 all: $(OUT)/vigild
 
+# Installs whichever of the packages are missing (as root), or says how.
 deps:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BUILD) $(DEB_TEST) >/dev/null
+	$(Q)tests/setup-host.sh deps $(DEB_BUILD) $(DEB_TEST)
 
 $(OUT)/vmlinux.h:
 	$(Q)mkdir -p $(@D)
@@ -75,7 +77,7 @@ $(OUT)/vigil.skel.h: $(OUT)/vigil.bpf.o
 
 $(OUT)/daemon/%.o: daemon/%.c daemon/vigil.h include/events.h
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(CFLAGS) -c $< -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BPF_USER_OBJS) $(OUT)/daemon/main.o: $(OUT)/vigil.skel.h
 
@@ -83,24 +85,25 @@ $(OUT)/libvigil.a: $(LIB_OBJS)
 	$(call msg,AR,$@)$(AR) rcs $@ $^
 
 $(OUT)/vigild: $(OUT)/daemon/main.o $(BPF_USER_OBJS) $(OUT)/libvigil.a
-	$(call msg,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(call msg,LD,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libvigil.a
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(CFLAGS) -Wno-missing-prototypes $< $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
 
 $(OUT)/tests/kernel_%: tests/kernel/%.c $(OUT)/vigil.skel.h $(BPF_USER_OBJS) $(OUT)/libvigil.a
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
 
 $(OUT)/bench/%: bench/%.c
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(CFLAGS) $< -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) $< -o $@
 
 # The default rules, from the tree or installed.
 RULES ?= rules
-run: $(OUT)/vigild
-	tests/setup-host.sh journald
+run: deps
+	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild
+	$(Q)tests/setup-host.sh journald
 	$(OUT)/vigild -r $(RULES)
 
 unit-test: $(UNIT_BINS)
@@ -112,9 +115,12 @@ kernel-test: $(KTEST_BINS)
 e2e-test: $(OUT)/vigild
 	tests/e2e/run.sh $(OUT)/vigild
 
-test: unit-test kernel-test e2e-test
+# Set-up first, in its own make so that the build sees the installed tools.
+test: deps
+	$(Q)$(MAKE) --no-print-directory unit-test kernel-test e2e-test
 
-bench: $(OUT)/vigild $(BENCH_BINS)
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)
 	bench/run.sh $(OUT)
 
 install: $(OUT)/vigild
