@@ -53,8 +53,11 @@ static __always_inline __u32 read_new_image_args(struct vigil_exec_event *ev, __
 		ev->flags |= VIGIL_EXEC_ARGS_TRUNCATED;
 	}
 	if (bpf_probe_read_user(&ev->data[off & EVENT_DATA_MASK], BOUNDED_LEN(len, VIGIL_ARGS_MAX),
-				(void *)start))
+				(void *)start)) {
+		/* Unreadable: none of argc's strings are here. */
+		ev->flags |= VIGIL_EXEC_ARGS_TRUNCATED;
 		return 0;
+	}
 	/* A cut argument still ends with a NUL. */
 	ev->data[(off + len - 1) & EVENT_DATA_MASK] = '\0';
 	return len;

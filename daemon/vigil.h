@@ -237,6 +237,8 @@ const char *rule__name(const struct rule *r);
 enum rule_priority rule__priority(const struct rule *r);
 size_t rule__ntags(const struct rule *r);
 const char *rule__tag(const struct rule *r, size_t i);
+/* fields.c: every field a condition or output can name, for --list-fields. */
+void fields__print(FILE *out);
 
 /* output.c: an alert rendered from a rule's output template */
 #define ALERT_FIELDS_MAX 64
@@ -277,7 +279,11 @@ int sink_journald__build(const struct alert *alert, struct iovec *iov, size_t ma
 int sink_journald__send(const struct alert *alert);
 
 /* sink_json.c: one line in Falco's json_output shape */
+/* Appends the line, without its newline. A line too big for sb is built
+ * smaller (values null, then strings cut), never cut in the middle: sb is left
+ * as it was and marked truncated only when not even the skeleton fits. */
 void sink_json__format(const struct alert *alert, const char *hostname, struct strbuf *sb);
+/* Writes the line and its newline and flushes; returns 0 or a negative errno. */
 int sink_json__write(const struct alert *alert, const char *hostname, FILE *out);
 
 /* pipeline.c: one record from decoding to the sinks */
