@@ -48,18 +48,18 @@ static const __u8 compat_syscalls[COMPAT_NR_MAX] = {
 	[IA32_openat2] = VIGIL_SC_OPENAT2,
 };
 
-/* The vigil syscall behind this tracepoint hit, or VIGIL_SC_NONE to ignore it. */
+/*
+ * The vigil syscall behind this tracepoint hit, or VIGIL_SC_NONE to ignore it.
+ * This runs for every syscall on the machine: direct loads through the
+ * BTF-typed pointers, no helper calls until the syscall is known to matter.
+ */
 static __always_inline __u32 classify(struct pt_regs *regs, bool *compat)
 {
-	struct task_struct *task;
+	struct task_struct *task = bpf_get_current_task_btf();
+	long nr = regs->orig_ax;
 	__u32 sc = VIGIL_SC_NONE;
-	long nr;
 
-	if ((bpf_get_current_pid_tgid() >> 32) == targ_self_tgid)
-		return VIGIL_SC_NONE;
-	nr = BPF_CORE_READ(regs, orig_ax);
-	task = bpf_get_current_task_btf();
-	*compat = task_is_compat(task);
+	*compat = task->thread_info.status & TS_COMPAT;
 	if (*compat) {
 		if (nr >= 0 && nr < COMPAT_NR_MAX)
 			sc = compat_syscalls[nr];
@@ -67,6 +67,8 @@ static __always_inline __u32 classify(struct pt_regs *regs, bool *compat)
 		sc = native_syscalls[nr];
 	}
 	if (sc == VIGIL_SC_NONE || sc >= VIGIL_SC_MAX || !syscall_enabled[sc])
+		return VIGIL_SC_NONE;
+	if ((bpf_get_current_pid_tgid() >> 32) == targ_self_tgid)
 		return VIGIL_SC_NONE;
 	return sc;
 }

@@ -3,6 +3,7 @@
 # alerts to, and podman with a small local test image. Idempotent.
 #   tests/setup-host.sh journald   start journald unless one is running
 #   tests/setup-host.sh podman     configure podman and build the test image
+#   tests/setup-host.sh deps PKG.. install the Debian packages that are missing
 set -euo pipefail
 
 TEST_IMAGE=${VIGIL_TEST_IMAGE:-localhost/vigil-test:1}
@@ -60,14 +61,35 @@ build_test_image() {
 	rm -rf "$root" "$root.tar"
 }
 
+install_missing() {
+	local missing=() pkg
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "missing packages; run: sudo apt-get install -y ${missing[*]}" >&2
+		return 1
+	fi
+	echo "installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		"${missing[@]}" >/dev/null
+}
+
 case "${1:-}" in
+deps)
+	shift
+	install_missing "$@"
+	;;
 journald) start_journald ;;
 podman)
 	configure_podman
 	build_test_image
 	;;
 *)
-	echo "usage: $0 journald|podman" >&2
+	echo "usage: $0 journald|podman|deps PACKAGE..." >&2
 	exit 2
 	;;
 esac
