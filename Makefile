@@ -75,7 +75,7 @@ $(OUT)/vigil.bpf.o: $(BPF_OBJS)
 $(OUT)/vigil.skel.h: $(OUT)/vigil.bpf.o
 	$(call msg,GEN-SKEL,$@)$(BPFTOOL) gen skeleton $< name vigil_bpf > $@
 
-$(OUT)/daemon/%.o: daemon/%.c daemon/vigil.h include/events.h
+$(OUT)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) include/events.h
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -c $< -o $@
 
