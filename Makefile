@@ -22,7 +22,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Debian packages the build and the tests need; `make deps` installs them.
-DEB_BUILD := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
+DEB_BUILD := clang libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
 	libcmocka-dev pkg-config make gcc
 DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq
 
@@ -49,7 +49,7 @@ KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run test unit-test kernel-test e2e-test bench install clean
+.PHONY: all deps run test unit-test unit-test-asan kernel-test e2e-test bench install clean
 all: $(OUT)/vigild
 
 # Installs whichever of the packages are missing (as root), or says how.
@@ -109,6 +109,11 @@ run: deps
 unit-test: $(UNIT_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
+# The unit tests again with AddressSanitizer (leaks included) and UBSan.
+SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+unit-test-asan:
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/asan CFLAGS='$(SANITIZE)' unit-test
+
 kernel-test: $(KTEST_BINS)
 	$(Q)set -e; for t in $(KTEST_BINS); do echo "== $$t"; $$t; done
 
@@ -117,7 +122,7 @@ e2e-test: $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit-test kernel-test e2e-test
+	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan kernel-test e2e-test
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)

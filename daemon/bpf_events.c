@@ -184,6 +184,8 @@ int bpf_events__drops(struct bpf_events *be, uint64_t drops[VIGIL_DROP_REASON_MA
 
 	for (reason = 0; reason < VIGIL_DROP_REASON_MAX; reason++) {
 		drops[reason] = 0;
+		/* Valgrind cannot see the kernel fill per-CPU values. */
+		memset(percpu, 0, sizeof(percpu));
 		if (bpf_map_lookup_elem(fd, &reason, percpu))
 			return -errno;
 		for (cpu = 0; cpu < be->ncpus; cpu++)

@@ -174,6 +174,16 @@ if wait_alert "netcat reverse shell" VIGIL_RULE="Netcat remote code execution in
 	expect_field "netcat reverse shell" VIGIL_PROC_NAME nc
 fi
 
+# A netcat connecting out (refused: the container has only loopback).
+in_container vigil-e2e-ncout nc 127.0.0.1 9
+if wait_alert "netcat connect" VIGIL_RULE="Network connection by shell or netcat" \
+	VIGIL_CONTAINER_NAME=vigil-e2e-ncout; then
+	expect_container "netcat connect" vigil-e2e-ncout
+	expect_field "netcat connect" VIGIL_FD_SIP 127.0.0.1
+	expect_field "netcat connect" VIGIL_FD_SPORT 9
+	expect_field "netcat connect" VIGIL_EVT_RES ECONNREFUSED
+fi
+
 # 6. A non-root process asking to become root.
 rm -f "$work/cid"
 podman run --rm --network=none --user 1000 --name vigil-e2e-setuid --cidfile "$work/cid" \
