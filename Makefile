@@ -49,7 +49,7 @@ KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run test unit-test unit-test-asan kernel-test e2e-test bench install clean
+.PHONY: all deps run test unit-test unit-test-asan fuzz kernel-test e2e-test bench install clean
 all: $(OUT)/vigild
 
 # Installs whichever of the packages are missing (as root), or says how.
@@ -113,6 +113,30 @@ unit-test: $(UNIT_BINS)
 SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 unit-test-asan:
 	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/asan CFLAGS='$(SANITIZE)' unit-test
+
+# libFuzzer targets: tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME/.
+# The library is rebuilt with clang and coverage; each target runs FUZZ_SECONDS.
+FUZZ_SECONDS ?= 20
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_OUT := $(OUT)/fuzz
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c
+	$(Q)$(MAKE) --no-print-directory OUT=$(FUZZ_OUT) CC=clang CFLAGS='$(FUZZ_CFLAGS)' \
+		$(FUZZ_OUT)/libvigil.a
+	$(call msg,FUZZ,$@)clang $(VIGIL_CFLAGS) -I$(FUZZ_OUT) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		-Wno-missing-prototypes $< $(FUZZ_OUT)/libvigil.a $(LDLIBS) -o $@
+
+fuzz: $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
+	$(Q)set -e; for n in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_OUT)/corpus/$$n; \
+		echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
+		$(FUZZ_OUT)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OUT)/corpus/$$n \
+			tests/fuzz/corpus/$$n >$(FUZZ_OUT)/$$n.log 2>&1 || \
+			{ tail -n 40 $(FUZZ_OUT)/$$n.log; exit 1; }; \
+		tail -n 1 $(FUZZ_OUT)/$$n.log; \
+	done
 
 kernel-test: $(KTEST_BINS)
 	$(Q)set -e; for t in $(KTEST_BINS); do echo "== $$t"; $$t; done

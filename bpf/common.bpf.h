@@ -100,7 +100,7 @@ static __always_inline void fill_header(struct vigil_event_header *h, struct tas
 	h->pidns_ino = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
 	h->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	h->flags = task_is_compat(task) ? VIGIL_HDR_COMPAT : 0;
-	h->reserved = 0;
+	h->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 

@@ -50,11 +50,40 @@ enum container_runtime {
 #define CONTAINER_SHORT_ID_LEN 12
 #define CONTAINER_NAME_MAX 256
 
+struct label {
+	char *key;
+	char *value;
+};
+
+/*
+ * What a runtime's state on disk says of a container: read away from the
+ * event path, so events can see a container before its metadata is in. Any
+ * string may be NULL when unknown.
+ */
+struct container_meta {
+	char *name;
+	char *image;            /* as the user gave it: "docker.io/library/nginx:1.25" */
+	char *image_repository; /* "docker.io/library/nginx" */
+	char *image_tag;        /* "1.25" */
+	char *image_digest;     /* "sha256:..." */
+	char *image_id;
+	bool privileged;
+	uint64_t created_ns;    /* wall clock */
+	struct label *labels;
+	size_t nlabels;
+	char *pod_name;         /* Kubernetes, from the CRI labels/annotations */
+	char *pod_namespace;
+	char *pod_uid;
+	struct label *pod_labels;
+	size_t npod_labels;
+};
+
 struct container {
 	enum container_runtime runtime;
 	char id[CONTAINER_SHORT_ID_LEN + 1];  /* "host" for the host */
 	char full_id[CONTAINER_ID_LEN + 1];   /* "host" for the host */
 	char name[CONTAINER_NAME_MAX];        /* "host" for the host; "" if unknown */
+	const struct container_meta *meta;    /* NULL until known */
 };
 
 /* The host pseudo-container every unattributed event belongs to. */
@@ -97,14 +126,25 @@ struct process {
 	uint32_t pid;
 	uint32_t ppid;
 	uint32_t uid;
+	uint32_t gid;
 	uint32_t tty;
 	uint32_t loginuid;
+	uint32_t sid;
+	uint32_t vpid;
 	uint64_t cgroup_id;
+	uint64_t start_ns;      /* boot time, as event timestamps */
+	uint64_t cap_effective;
+	uint64_t cap_permitted;
+	uint64_t cap_inheritable;
+	uint32_t exe_flags;     /* VIGIL_EXEC_EXE_UPPER_LAYER, VIGIL_EXEC_EXE_MEMFD */
 	char comm[VIGIL_COMM_LEN];
 	char *exepath;     /* "" when unknown */
 	char *args;        /* argv strings back to back, NUL-separated */
 	uint32_t args_len;
 	bool args_truncated;
+	char *cwd;         /* at the last exec; "" when unknown */
+	char *env;         /* environment strings back to back, NUL-separated */
+	uint32_t env_len;
 	bool exited;       /* kept a while so that children find their parent */
 };
 
@@ -136,6 +176,15 @@ struct evt {
 			uint32_t flags;
 			uint32_t tty;
 			uint32_t loginuid;
+			uint32_t sid;
+			uint32_t vpid;
+			uint64_t cap_effective;
+			uint64_t cap_permitted;
+			uint64_t cap_inheritable;
+			uint64_t start_ns;
+			const char *cwd;
+			const char *env;  /* NUL-separated */
+			uint32_t env_len;
 		} exec;
 		struct {
 			const char *path;     /* as given */
@@ -166,12 +215,16 @@ struct evt {
 		struct {
 			uint64_t id;
 			char path[VIGIL_CGROUP_DEPTH_MAX * (VIGIL_CGROUP_NAME_MAX + 1) + 1];
-		} cgroup;
+		} cgroup; /* also VIGIL_EVENT_CGROUP_RMDIR, with path "" */
 	};
 	/* Filled by the daemon after decoding, for the rule engine. */
 	const struct process *proc;      /* NULL when unknown */
 	const struct process *parent;    /* NULL when unknown */
 	const struct container *container; /* never NULL */
+	const struct proctable *procs;   /* for ancestors (proc.aname[N]...); may be NULL */
+	const char *hostname;            /* may be NULL */
+	uint64_t num;                    /* sequence number of the event, from 1 */
+	uint64_t time_ns;                /* wall clock of hdr->ts_ns */
 };
 
 /* Returns 0, or -EINVAL for a malformed record (wrong size, unknown type,

@@ -19,7 +19,7 @@
 #include <linux/types.h>
 #endif
 
-#define VIGIL_ABI_VERSION 1
+#define VIGIL_ABI_VERSION 2
 
 #define VIGIL_COMM_LEN 16
 #define VIGIL_PATH_MAX 4096
@@ -37,6 +37,7 @@ enum vigil_event_type {
 	VIGIL_EVENT_FORK,
 	VIGIL_EVENT_EXIT,
 	VIGIL_EVENT_CGROUP,
+	VIGIL_EVENT_CGROUP_RMDIR,
 	VIGIL_EVENT_TYPE_MAX,
 };
 
@@ -78,7 +79,7 @@ struct vigil_event_header {
 	__u32 pidns_ino;
 	__u32 mntns_ino;
 	__u32 flags;   /* VIGIL_HDR_* */
-	__u32 reserved;
+	__u32 cpu;     /* the CPU the event was seen on */
 	char comm[VIGIL_COMM_LEN];
 };
 
@@ -86,19 +87,33 @@ struct vigil_event_header {
 #define VIGIL_EXEC_ARGS_TRUNCATED (1u << 0)
 #define VIGIL_EXEC_FILENAME_TRUNCATED (1u << 1)
 #define VIGIL_EXEC_EXE_TRUNCATED (1u << 2)
+#define VIGIL_EXEC_CWD_TRUNCATED (1u << 3)
+#define VIGIL_EXEC_ENV_TRUNCATED (1u << 4)
+#define VIGIL_EXEC_EXE_UPPER_LAYER (1u << 5) /* exe on an overlayfs upper layer */
+#define VIGIL_EXEC_EXE_MEMFD (1u << 6)       /* exe is a memfd (fileless) */
 
 /* execve/execveat; data: filename as given, exe path (kernel's view, empty
- * on failure), argv strings back to back. */
+ * on failure), argv strings back to back, cwd (empty on failure), environment
+ * strings back to back (empty on failure). */
 struct vigil_exec_event {
 	struct vigil_event_header hdr;
 	__u32 flags;
 	__u32 tty;      /* controlling terminal as (major << 20 | minor), 0 if none */
 	__u32 loginuid; /* audit login uid, (u32)-1 if unset */
+	__u32 sid;      /* session id, as the host sees it */
+	__u32 vpid;     /* pid in the process's own pid namespace */
+	__u32 reserved;
+	__u64 cap_effective;
+	__u64 cap_permitted;
+	__u64 cap_inheritable;
+	__u64 start_ns; /* process start, boot time like hdr.ts_ns */
 	__u16 filename_len;
 	__u16 exe_len;
 	__u16 args_len;
 	__u16 argc;     /* argument count of the call; args holds fewer strings when truncated */
-	__u32 reserved;
+	__u16 cwd_len;
+	__u16 env_len;
+	__u32 reserved2;
 	char data[];
 };
 
@@ -172,6 +187,12 @@ struct vigil_cgroup_event {
 	char names[VIGIL_CGROUP_DEPTH_MAX][VIGIL_CGROUP_NAME_MAX];
 };
 
+/* A cgroup was removed: whatever was known of it can go. */
+struct vigil_cgroup_rmdir_event {
+	struct vigil_event_header hdr;
+	__u64 id;
+};
+
 /* Why the BPF side lost something; per-CPU counters in the stats map. */
 enum vigil_drop_reason {
 	VIGIL_DROP_RINGBUF_FULL = 0,
@@ -181,7 +202,7 @@ enum vigil_drop_reason {
 };
 
 _Static_assert(sizeof(struct vigil_event_header) == 88, "header layout");
-_Static_assert(sizeof(struct vigil_exec_event) == 88 + 24, "exec layout");
+_Static_assert(sizeof(struct vigil_exec_event) == 88 + 72, "exec layout");
 _Static_assert(sizeof(struct vigil_open_event) == 88 + 24, "open layout");
 _Static_assert(sizeof(struct vigil_connect_event) == 88 + 144, "connect layout");
 _Static_assert(sizeof(struct vigil_setid_event) == 88 + 40, "setid layout");
