@@ -10,7 +10,7 @@ int BPF_PROG(handle__sys_exit_setid, struct pt_regs *regs, long ret)
 	struct current_call *call = current_call();
 	struct vigil_setid_event *ev = scratch_event();
 	const struct cred *cred;
-	struct setid_entry *before;
+	struct inflight_call *before;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	int nargs, i;
 	bool uids;
@@ -47,12 +47,12 @@ int BPF_PROG(handle__sys_exit_setid, struct pt_regs *regs, long ret)
 		ev->new_ids[1] = BPF_CORE_READ(cred, egid.val);
 		ev->new_ids[2] = BPF_CORE_READ(cred, sgid.val);
 	}
-	before = bpf_map_lookup_elem(&setid_inflight, &tid);
+	before = bpf_map_lookup_elem(&inflight, &tid);
 	if (before) {
 		ev->old_ids[0] = before->ids[0];
 		ev->old_ids[1] = before->ids[1];
 		ev->old_ids[2] = before->ids[2];
-		bpf_map_delete_elem(&setid_inflight, &tid);
+		bpf_map_delete_elem(&inflight, &tid);
 	} else {
 		/* Entry was missed (table full, or vigild started mid-call). */
 		ev->old_ids[0] = ev->old_ids[1] = ev->old_ids[2] = (__u32)-1;

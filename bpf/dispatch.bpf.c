@@ -49,28 +49,33 @@ static const __u8 compat_syscalls[COMPAT_NR_MAX] = {
 };
 
 /*
- * The vigil syscall behind this tracepoint hit, or VIGIL_SC_NONE to ignore it.
- * This runs for every syscall on the machine: direct loads through the
- * BTF-typed pointers, no helper calls until the syscall is known to matter.
+ * The vigil syscall behind this tracepoint hit, VIGIL_SC_NONE for one vigil
+ * does not follow. This runs for every syscall on the machine: direct loads
+ * through the BTF-typed pointers, no helper calls until the syscall is known
+ * to matter.
  */
-static __always_inline __u32 classify(struct pt_regs *regs, bool *compat)
+static __always_inline __u32 syscall_of(struct pt_regs *regs, bool *compat)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	long nr = regs->orig_ax;
-	__u32 sc = VIGIL_SC_NONE;
 
 	*compat = task->thread_info.status & TS_COMPAT;
-	if (*compat) {
-		if (nr >= 0 && nr < COMPAT_NR_MAX)
-			sc = compat_syscalls[nr];
-	} else if (nr >= 0 && nr < NATIVE_NR_MAX) {
-		sc = native_syscalls[nr];
-	}
-	if (sc == VIGIL_SC_NONE || sc >= VIGIL_SC_MAX || !syscall_enabled[sc])
-		return VIGIL_SC_NONE;
-	if ((bpf_get_current_pid_tgid() >> 32) == targ_self_tgid)
-		return VIGIL_SC_NONE;
-	return sc;
+	if (*compat)
+		return nr >= 0 && nr < COMPAT_NR_MAX ? compat_syscalls[nr] : VIGIL_SC_NONE;
+	return nr >= 0 && nr < NATIVE_NR_MAX ? native_syscalls[nr] : VIGIL_SC_NONE;
+}
+
+/* Whether the rules want sc, from a process other than vigild. */
+static __always_inline bool wanted(__u32 sc)
+{
+	/* One 64-bit register for both the check and the access, or the
+	 * compiler checks one zero-extended copy and indexes with another. */
+	__u64 idx = sc;
+
+	barrier_var(idx);
+	if (idx == VIGIL_SC_NONE || idx >= VIGIL_SC_MAX || !syscall_enabled[idx])
+		return false;
+	return (bpf_get_current_pid_tgid() >> 32) != targ_self_tgid;
 }
 
 static __always_inline bool is_setid(__u32 sc)
@@ -78,32 +83,40 @@ static __always_inline bool is_setid(__u32 sc)
 	return sc >= VIGIL_SC_SETUID && sc <= VIGIL_SC_SETRESGID;
 }
 
+static __always_inline bool is_exec(__u32 sc)
+{
+	return sc == VIGIL_SC_EXECVE || sc == VIGIL_SC_EXECVEAT;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle__sys_enter, struct pt_regs *regs, long id)
 {
+	struct inflight_call call = {};
 	struct task_struct *task;
-	struct setid_entry entry;
 	const struct cred *cred;
 	bool compat;
 	__u32 sc, tid;
 
-	sc = classify(regs, &compat);
-	if (!is_setid(sc))
+	sc = syscall_of(regs, &compat);
+	if (!(is_setid(sc) || is_exec(sc)) || !wanted(sc))
 		return 0;
-	/* The ids before the call, to report what changed. */
-	task = bpf_get_current_task_btf();
-	cred = BPF_CORE_READ(task, cred);
-	if (sc == VIGIL_SC_SETUID || sc == VIGIL_SC_SETREUID || sc == VIGIL_SC_SETRESUID) {
-		entry.ids[0] = BPF_CORE_READ(cred, uid.val);
-		entry.ids[1] = BPF_CORE_READ(cred, euid.val);
-		entry.ids[2] = BPF_CORE_READ(cred, suid.val);
-	} else {
-		entry.ids[0] = BPF_CORE_READ(cred, gid.val);
-		entry.ids[1] = BPF_CORE_READ(cred, egid.val);
-		entry.ids[2] = BPF_CORE_READ(cred, sgid.val);
+	call.syscall = sc;
+	call.compat = compat;
+	if (is_setid(sc)) {
+		task = bpf_get_current_task_btf();
+		cred = BPF_CORE_READ(task, cred);
+		if (sc == VIGIL_SC_SETUID || sc == VIGIL_SC_SETREUID || sc == VIGIL_SC_SETRESUID) {
+			call.ids[0] = BPF_CORE_READ(cred, uid.val);
+			call.ids[1] = BPF_CORE_READ(cred, euid.val);
+			call.ids[2] = BPF_CORE_READ(cred, suid.val);
+		} else {
+			call.ids[0] = BPF_CORE_READ(cred, gid.val);
+			call.ids[1] = BPF_CORE_READ(cred, egid.val);
+			call.ids[2] = BPF_CORE_READ(cred, sgid.val);
+		}
 	}
 	tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&setid_inflight, &tid, &entry, BPF_ANY))
+	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
 		count_drop(VIGIL_DROP_INFLIGHT_FULL);
 	return 0;
 }
@@ -115,8 +128,19 @@ int BPF_PROG(handle__sys_exit, struct pt_regs *regs, long ret)
 	bool compat;
 	__u32 sc;
 
-	sc = classify(regs, &compat);
-	if (sc == VIGIL_SC_NONE)
+	sc = syscall_of(regs, &compat);
+	if (is_exec(sc)) {
+		/* The entry knows which exec this was (see struct inflight_call). */
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+		struct inflight_call *entry = bpf_map_lookup_elem(&inflight, &tid);
+
+		if (entry) {
+			sc = entry->syscall;
+			compat = entry->compat;
+			bpf_map_delete_elem(&inflight, &tid);
+		}
+	}
+	if (!wanted(sc))
 		return 0;
 	call = current_call();
 	if (!call)

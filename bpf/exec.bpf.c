@@ -2,11 +2,11 @@
 /*
  * execve and execveat. After a successful exec the caller's memory is gone,
  * so everything is read from the new image, which nothing in userspace has
- * touched yet: argv from the kernel's copy at mm->arg_start, the filename
- * from the copy the kernel puts right after the environment strings
- * (AT_EXECFN), argc from the top of the new stack and the exe from
- * mm->exe_file. A failed exec still has the caller's memory: read the
- * arguments it passed.
+ * touched yet: argv and the environment from the kernel's copies at
+ * mm->arg_start and mm->env_start, the filename from the copy the kernel puts
+ * right after the environment strings (AT_EXECFN), argc from the top of the
+ * new stack and the exe from mm->exe_file. A failed exec still has the
+ * caller's memory: read the arguments it passed.
  */
 #include "path.bpf.h"
 
@@ -39,27 +39,92 @@ static __always_inline __u32 controlling_tty(struct task_struct *task)
 	return major << 20 | minor;
 }
 
-static __always_inline __u32 read_new_image_args(struct vigil_exec_event *ev, __u32 off,
-						 struct mm_struct *mm)
+/* The pid as the task's own pid namespace sees it. */
+static __always_inline __u32 namespace_pid(struct task_struct *task)
 {
-	unsigned long start = BPF_CORE_READ(mm, arg_start);
-	unsigned long end = BPF_CORE_READ(mm, arg_end);
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid = {};
+
+	bpf_probe_read_kernel(&upid, sizeof(upid),
+			      (void *)pid + bpf_core_field_offset(struct pid, numbers) +
+				      level * bpf_core_type_size(struct upid));
+	return upid.nr;
+}
+
+/* kernel_cap_t is a u64 since 6.3 and two u32 before: the same 8 bytes. */
+static __always_inline __u64 read_caps(const kernel_cap_t *caps)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), caps);
+	return v;
+}
+
+/*
+ * Whether the exe was written in the container: on overlayfs, a file that
+ * exists in the upper layer has an upper dentry (Falco's
+ * proc.is_exe_upper_layer). A memfd exe has a "memfd:" name: fileless.
+ */
+static __always_inline __u32 exe_origin(struct file *exe)
+{
+	struct dentry *dentry = BPF_CORE_READ(exe, f_path.dentry);
+	char name[6] = {};
+	__u32 flags = 0;
+
+	bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
+	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
+	    name[5] == ':')
+		flags |= VIGIL_EXEC_EXE_MEMFD;
+	if (bpf_core_type_exists(struct ovl_inode) &&
+	    BPF_CORE_READ(dentry, d_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
+		struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+		struct ovl_inode *ovl =
+			(void *)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode);
+
+		if (BPF_CORE_READ(ovl, __upperdentry))
+			flags |= VIGIL_EXEC_EXE_UPPER_LAYER;
+	}
+	return flags;
+}
+
+/* Copies a built path to data + off; returns the bytes written (at least 1). */
+static __always_inline __u32 put_path(char *data, __u32 off, const struct path *path,
+				      bool *truncated)
+{
+	struct built_path bp;
+	__u32 n = 0;
+
+	if (!build_path(path, &bp)) {
+		n = copy_built_path(&data[off & EVENT_DATA_MASK], &bp);
+		*truncated = bp.truncated;
+	}
+	if (!n) {
+		data[off & EVENT_DATA_MASK] = '\0';
+		n = 1;
+	}
+	return n;
+}
+
+/* A user memory range [start, end) of NUL-separated strings, cut at max. */
+static __always_inline __u32 read_string_area(char *data, __u32 off, unsigned long start,
+					      unsigned long end, __u32 max, bool *truncated)
+{
 	__u32 len = end - start;
 
 	if (end <= start)
 		return 0;
-	if (len > VIGIL_ARGS_MAX) {
-		len = VIGIL_ARGS_MAX;
-		ev->flags |= VIGIL_EXEC_ARGS_TRUNCATED;
+	if (len > max) {
+		len = max;
+		*truncated = true;
 	}
-	if (bpf_probe_read_user(&ev->data[off & EVENT_DATA_MASK], BOUNDED_LEN(len, VIGIL_ARGS_MAX),
+	if (bpf_probe_read_user(&data[off & EVENT_DATA_MASK], BOUNDED_LEN(len, VIGIL_ARGS_MAX),
 				(void *)start)) {
-		/* Unreadable: none of argc's strings are here. */
-		ev->flags |= VIGIL_EXEC_ARGS_TRUNCATED;
+		*truncated = true;
 		return 0;
 	}
-	/* A cut argument still ends with a NUL. */
-	ev->data[(off + len - 1) & EVENT_DATA_MASK] = '\0';
+	/* A cut string still ends with a NUL. */
+	data[(off + len - 1) & EVENT_DATA_MASK] = '\0';
 	return len;
 }
 
@@ -122,8 +187,7 @@ static __always_inline int handle_exec_exit(struct pt_regs *regs, long ret)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct current_call *call = current_call();
 	struct vigil_exec_event *ev = scratch_event();
-	struct built_path exe;
-	struct mm_struct *mm;
+	const struct cred *cred;
 	bool truncated = false;
 	__u32 off = 0, n;
 	int path_arg;
@@ -131,42 +195,68 @@ static __always_inline int handle_exec_exit(struct pt_regs *regs, long ret)
 	if (!ev || !call)
 		return 0;
 	fill_header(&ev->hdr, task, VIGIL_EVENT_EXEC, call->syscall, ret);
+	cred = BPF_CORE_READ(task, cred);
 	ev->flags = 0;
 	ev->tty = controlling_tty(task);
 	ev->loginuid = BPF_CORE_READ(task, loginuid.val);
-	ev->argc = 0;
+	ev->sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID], numbers[0].nr);
+	ev->vpid = namespace_pid(task);
 	ev->reserved = 0;
+	ev->cap_effective = read_caps(&cred->cap_effective);
+	ev->cap_permitted = read_caps(&cred->cap_permitted);
+	ev->cap_inheritable = read_caps(&cred->cap_inheritable);
+	ev->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	ev->argc = 0;
+	ev->reserved2 = 0;
+	ev->cwd_len = 1;
+	ev->env_len = 0;
 	path_arg = call->syscall == VIGIL_SC_EXECVEAT ? 1 : 0;
 
 	if (ret == 0) {
+		struct mm_struct *mm = BPF_CORE_READ(task, mm);
+		struct file *exe = BPF_CORE_READ(mm, exe_file);
 		unsigned long argc = 0;
 
-		mm = BPF_CORE_READ(task, mm);
 		n = read_user_string(ev->data, off, (void *)BPF_CORE_READ(mm, env_end),
 				     &truncated);
 		ev->filename_len = n;
 		off += n;
 		if (truncated)
 			ev->flags |= VIGIL_EXEC_FILENAME_TRUNCATED;
-		n = 1;
-		ev->data[off & EVENT_DATA_MASK] = '\0';
-		if (!build_path(&BPF_CORE_READ(mm, exe_file)->f_path, &exe)) {
-			n = copy_built_path(&ev->data[off & EVENT_DATA_MASK], &exe);
-			if (!n) {
-				ev->data[off & EVENT_DATA_MASK] = '\0';
-				n = 1;
-			}
-			if (exe.truncated)
-				ev->flags |= VIGIL_EXEC_EXE_TRUNCATED;
-		}
+
+		truncated = false;
+		n = put_path(ev->data, off, &exe->f_path, &truncated);
+		if (truncated)
+			ev->flags |= VIGIL_EXEC_EXE_TRUNCATED;
+		ev->flags |= exe_origin(exe);
 		ev->exe_len = n;
 		off += n;
-		n = read_new_image_args(ev, off, mm);
+
+		truncated = false;
+		n = read_string_area(ev->data, off, BPF_CORE_READ(mm, arg_start),
+				     BPF_CORE_READ(mm, arg_end), VIGIL_ARGS_MAX, &truncated);
+		if (truncated)
+			ev->flags |= VIGIL_EXEC_ARGS_TRUNCATED;
 		ev->args_len = n;
 		off += n;
 		/* The initial stack pointer addresses argc (the ELF entry ABI). */
 		bpf_probe_read_user(&argc, call->compat ? 4 : 8, (void *)BPF_CORE_READ(regs, sp));
 		ev->argc = argc;
+
+		truncated = false;
+		n = put_path(ev->data, off, &task->fs->pwd, &truncated);
+		if (truncated)
+			ev->flags |= VIGIL_EXEC_CWD_TRUNCATED;
+		ev->cwd_len = n;
+		off += n;
+
+		truncated = false;
+		n = read_string_area(ev->data, off, BPF_CORE_READ(mm, env_start),
+				     BPF_CORE_READ(mm, env_end), VIGIL_ENV_MAX, &truncated);
+		if (truncated)
+			ev->flags |= VIGIL_EXEC_ENV_TRUNCATED;
+		ev->env_len = n;
+		off += n;
 	} else {
 		n = read_user_string(ev->data, off,
 				     (void *)syscall_arg(regs, path_arg, call->compat), &truncated);
@@ -182,6 +272,8 @@ static __always_inline int handle_exec_exit(struct pt_regs *regs, long ret)
 				     call->compat);
 		ev->args_len = n;
 		off += n;
+		ev->data[off & EVENT_DATA_MASK] = '\0';
+		off += 1; /* cwd: empty */
 	}
 	submit_event(task, ev, sizeof(*ev) + off, true);
 	return 0;

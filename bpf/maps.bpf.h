@@ -9,9 +9,9 @@
 /* One record under construction per CPU: a string is written at
  * data + (off & EVENT_DATA_MASK) and is at most EVENT_STRING_MAX long, so the
  * verifier can bound every write. */
-#define EVENT_DATA_MASK (16384 - 1)
+#define EVENT_DATA_MASK (32768 - 1)
 #define EVENT_STRING_MAX VIGIL_PATH_MAX
-#define EVENT_BUF_SIZE (128 + 16384 + EVENT_STRING_MAX)
+#define EVENT_BUF_SIZE (256 + 32768 + EVENT_STRING_MAX)
 
 struct event_buf {
 	__u8 bytes[EVENT_BUF_SIZE];
@@ -31,9 +31,17 @@ struct current_call {
 	__u32 compat;  /* ia32 */
 };
 
-/* Ids at entry to a setuid-family call, to report old and new. */
-struct setid_entry {
+/*
+ * What a syscall's entry knew that its exit cannot: the ids before a
+ * setuid-family call, and which exec it was (after a successful exec the
+ * saved orig_ax reads __NR_execve even for execveat, and an ia32 caller may
+ * have become a 64-bit program).
+ */
+struct inflight_call {
+	__u32 syscall; /* enum vigil_syscall */
+	__u32 compat;
 	__u32 ids[3];
+	__u32 reserved;
 };
 
 struct {
@@ -55,8 +63,11 @@ struct {
 	__type(value, __u32);
 } exit_progs SEC(".maps") __weak;
 
+/* One slot per CPU, indexed by CPU: a per-CPU array value is limited to
+ * 32 KiB, less than a full exec record. vigild sets max_entries to the
+ * number of possible CPUs. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct event_buf);
@@ -88,8 +99,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32); /* tid */
-	__type(value, struct setid_entry);
-} setid_inflight SEC(".maps") __weak;
+	__type(value, struct inflight_call);
+} inflight SEC(".maps") __weak;
 
 /* Cgroups already announced with a VIGIL_EVENT_CGROUP record; vigild deletes
  * an id when it forgets the cgroup, so that it is announced again. */

@@ -14,6 +14,9 @@
 
 #define NAME_MAX 255
 
+/* include/uapi/linux/magic.h */
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
 /* arch/x86/include/asm/thread_info.h: thread_info.status while in an ia32 syscall */
 #define TS_COMPAT 0x0002
 

@@ -46,6 +46,7 @@ static long path_walk_step(__u32 index, void *data)
 	struct mount *mnt = w->mnt;
 	const unsigned char *name;
 	__u32 len, off = w->off;
+	bool last;
 
 	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 	parent = BPF_CORE_READ(dentry, d_parent);
@@ -62,12 +63,17 @@ static long path_walk_step(__u32 index, void *data)
 		w->vfsmnt = (void *)mnt + bpf_core_field_offset(struct mount, mnt);
 		return 0;
 	}
-	if (dentry == parent) {
-		w->done = true; /* root of a filesystem not mounted here */
-		return 1;
-	}
 	len = BPF_CORE_READ(dentry, d_name.len);
 	name = BPF_CORE_READ(dentry, d_name.name);
+	/* A filesystem root that is not this mount's: an internal mount (a
+	 * memfd, a pipe) or a detached tree. d_path() shows its name,
+	 * "/memfd:x"; a real root's name is "/" and adds nothing. */
+	last = dentry == parent;
+	if (last) {
+		w->done = true;
+		if (len == 1)
+			return 1;
+	}
 	if (len == 0 || len > NAME_MAX || len + 1 > off) {
 		w->truncated = true;
 		return 1;
@@ -79,6 +85,8 @@ static long path_walk_step(__u32 index, void *data)
 	w->pb->bytes[off & PATH_BUF_MASK] = '/';
 	w->off = off;
 	w->dentry = parent;
+	if (last)
+		return 1;
 	return 0;
 }
 

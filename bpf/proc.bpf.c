@@ -29,7 +29,7 @@ int BPF_PROG(handle__sched_process_exit, struct task_struct *p)
 	struct vigil_exit_event *ev;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
-	bpf_map_delete_elem(&setid_inflight, &tid);
+	bpf_map_delete_elem(&inflight, &tid);
 	/* signal->live reaches zero when the group's last thread exits
 	 * (do_exit decrements it before this tracepoint). */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
@@ -40,6 +40,28 @@ int BPF_PROG(handle__sched_process_exit, struct task_struct *p)
 	fill_header(&ev->hdr, task, VIGIL_EVENT_EXIT, VIGIL_SC_NONE, 0);
 	ev->exit_code = BPF_CORE_READ(p, exit_code);
 	ev->reserved = 0;
+	submit_event(task, ev, sizeof(*ev), false);
+	return 0;
+}
+
+/* A cgroup of the default hierarchy went away: vigild forgets it. Ids of
+ * other hierarchies are numbered apart and would collide. */
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(handle__cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vigil_cgroup_rmdir_event *ev;
+	__u64 id;
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_delete_elem(&cgroups_announced, &id);
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(&ev->hdr, task, VIGIL_EVENT_CGROUP_RMDIR, VIGIL_SC_NONE, 0);
+	ev->id = id;
 	submit_event(task, ev, sizeof(*ev), false);
 	return 0;
 }

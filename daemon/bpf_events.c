@@ -117,6 +117,8 @@ int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *co
 	}
 	be->skel->rodata->targ_self_tgid = config->ignore_tgid;
 	err = bpf_map__set_max_entries(be->skel->maps.events, config->ringbuf_bytes);
+	if (!err)
+		err = bpf_map__set_max_entries(be->skel->maps.event_scratch, be->ncpus);
 	if (err)
 		goto err_destroy;
 	/* Tail-call targets run from the dispatcher, never on their own. */

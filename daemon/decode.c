@@ -69,6 +69,7 @@ static bool event_type__allows(enum vigil_event_type type, enum vigil_syscall sc
 	case VIGIL_EVENT_FORK:
 	case VIGIL_EVENT_EXIT:
 	case VIGIL_EVENT_CGROUP:
+	case VIGIL_EVENT_CGROUP_RMDIR:
 		return sc == VIGIL_SC_NONE;
 	default:
 		return false;
@@ -127,6 +128,21 @@ static int record_data__args(struct record_data *rd, size_t len, uint32_t argc, 
 	return 0;
 }
 
+/* Takes len bytes of NUL-separated strings whose last byte is a NUL (a cut
+ * area is terminated by the BPF side); len 0 is an empty area. */
+static int record_data__strings(struct record_data *rd, size_t len, const char **out)
+{
+	const char *s = rd->data + rd->off;
+
+	if (len > rd->len - rd->off)
+		return -EINVAL;
+	if (len > 0 && s[len - 1] != '\0')
+		return -EINVAL;
+	*out = len ? s : "";
+	rd->off += len;
+	return 0;
+}
+
 static int exec_event__decode(const void *data, size_t size, struct evt *evt)
 {
 	const struct vigil_exec_event *e = data;
@@ -138,7 +154,8 @@ static int exec_event__decode(const void *data, size_t size, struct evt *evt)
 	rd.data = e->data;
 	rd.len = size - sizeof(*e);
 	rd.off = 0;
-	if ((size_t)e->filename_len + e->exe_len + e->args_len != rd.len)
+	if ((size_t)e->filename_len + e->exe_len + e->args_len + e->cwd_len + e->env_len !=
+	    rd.len)
 		return -EINVAL;
 	err = record_data__string(&rd, e->filename_len, &evt->exec.filename);
 	if (err)
@@ -150,11 +167,24 @@ static int exec_event__decode(const void *data, size_t size, struct evt *evt)
 				&evt->exec.args);
 	if (err)
 		return err;
+	err = record_data__string(&rd, e->cwd_len, &evt->exec.cwd);
+	if (err)
+		return err;
+	err = record_data__strings(&rd, e->env_len, &evt->exec.env);
+	if (err)
+		return err;
 	evt->exec.args_len = e->args_len;
 	evt->exec.argc = e->argc;
+	evt->exec.env_len = e->env_len;
 	evt->exec.flags = e->flags;
 	evt->exec.tty = e->tty;
 	evt->exec.loginuid = e->loginuid;
+	evt->exec.sid = e->sid;
+	evt->exec.vpid = e->vpid;
+	evt->exec.cap_effective = e->cap_effective;
+	evt->exec.cap_permitted = e->cap_permitted;
+	evt->exec.cap_inheritable = e->cap_inheritable;
+	evt->exec.start_ns = e->start_ns;
 	return 0;
 }
 
@@ -288,6 +318,17 @@ static int cgroup_event__decode(const void *data, size_t size, struct evt *evt)
 	return 0;
 }
 
+static int cgroup_rmdir_event__decode(const void *data, size_t size, struct evt *evt)
+{
+	const struct vigil_cgroup_rmdir_event *e = data;
+
+	if (size != sizeof(*e))
+		return -EINVAL;
+	evt->cgroup.id = e->id;
+	evt->cgroup.path[0] = '\0';
+	return 0;
+}
+
 int event__decode(const void *data, size_t size, struct evt *evt)
 {
 	const struct vigil_event_header *hdr = data;
@@ -329,6 +370,9 @@ int event__decode(const void *data, size_t size, struct evt *evt)
 	case VIGIL_EVENT_CGROUP:
 		err = cgroup_event__decode(data, size, evt);
 		break;
+	case VIGIL_EVENT_CGROUP_RMDIR:
+		err = cgroup_rmdir_event__decode(data, size, evt);
+		break;
 	default:
 		err = -EINVAL;
 		break;
@@ -341,5 +385,9 @@ int event__decode(const void *data, size_t size, struct evt *evt)
 	evt->proc = NULL;
 	evt->parent = NULL;
 	evt->container = &container_host;
+	evt->procs = NULL;
+	evt->hostname = NULL;
+	evt->num = 0;
+	evt->time_ns = 0;
 	return 0;
 }

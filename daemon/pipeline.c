@@ -64,16 +64,22 @@ int pipeline__handle(void *ctx, void *data, size_t size)
 		containers__add_cgroup(pl->containers, evt.cgroup.id, evt.cgroup.path);
 		return 0;
 	}
+	if (evt.type == VIGIL_EVENT_CGROUP_RMDIR)
+		return 0;
 	proctable__apply(pl->procs, &evt);
 	evt.proc = proctable__lookup(pl->procs, evt.hdr->pid);
 	evt.parent = proctable__lookup(pl->procs, evt.proc ? evt.proc->ppid : evt.hdr->ppid);
 	evt.container = containers__lookup(pl->containers, evt.hdr->cgroup_id);
+	evt.procs = pl->procs;
+	evt.hostname = pl->hostname;
+	evt.num = pl->stats.records;
+	evt.time_ns = evt.hdr->ts_ns + pl->boot_to_realtime_ns;
 
 	rule = rules__match(pl->rules, &evt);
 	if (!rule)
 		return 0;
 	output__render(rule, &evt, &pl->alert);
-	pl->alert.time_ns = evt.hdr->ts_ns + pl->boot_to_realtime_ns;
+	pl->alert.time_ns = evt.time_ns;
 	send_alert(pl, &pl->alert);
 	return 0;
 }

@@ -58,15 +58,21 @@ struct proctable *proctable__new(size_t capacity)
 	return pt;
 }
 
+static void free_string(char **s)
+{
+	if (*s != empty_string)
+		free(*s);
+	*s = empty_string;
+}
+
 static void process_clear_strings(struct process *p)
 {
-	if (p->exepath != empty_string)
-		free(p->exepath);
-	if (p->args != empty_string)
-		free(p->args);
-	p->exepath = empty_string;
-	p->args = empty_string;
+	free_string(&p->exepath);
+	free_string(&p->args);
+	free_string(&p->cwd);
+	free_string(&p->env);
 	p->args_len = 0;
+	p->env_len = 0;
 	p->args_truncated = false;
 }
 
@@ -134,6 +140,8 @@ static struct process *get(struct proctable *pt, uint32_t pid)
 	p->loginuid = UINT32_MAX;
 	p->exepath = empty_string;
 	p->args = empty_string;
+	p->cwd = empty_string;
+	p->env = empty_string;
 	pt->count++;
 	return p;
 }
@@ -174,20 +182,45 @@ static char *copy_bytes(const char *s, size_t len)
 	return copy;
 }
 
-static void set_strings(struct process *p, const char *exepath, const char *args,
-			uint32_t args_len, bool truncated)
+/* What an exec or a fork leaves a process with: copies of the strings. */
+struct image {
+	const char *exepath;
+	const char *args;
+	uint32_t args_len;
+	bool args_truncated;
+	const char *cwd;
+	const char *env;
+	uint32_t env_len;
+};
+
+static void set_image(struct process *p, const struct image *im)
 {
 	process_clear_strings(p);
-	p->exepath = copy_bytes(exepath, strlen(exepath));
-	p->args = copy_bytes(args, args_len);
-	p->args_len = p->args == empty_string ? 0 : args_len;
-	p->args_truncated = truncated;
+	p->exepath = copy_bytes(im->exepath, strlen(im->exepath));
+	p->args = copy_bytes(im->args, im->args_len);
+	p->args_len = p->args == empty_string ? 0 : im->args_len;
+	p->args_truncated = im->args_truncated;
+	p->cwd = copy_bytes(im->cwd, strlen(im->cwd));
+	p->env = copy_bytes(im->env, im->env_len);
+	p->env_len = p->env == empty_string ? 0 : im->env_len;
+}
+
+static void image_of(const struct process *p, struct image *im)
+{
+	im->exepath = p->exepath;
+	im->args = p->args;
+	im->args_len = p->args_len;
+	im->args_truncated = p->args_truncated;
+	im->cwd = p->cwd;
+	im->env = p->env;
+	im->env_len = p->env_len;
 }
 
 static void fill_from_header(struct process *p, const struct vigil_event_header *h)
 {
 	p->ppid = h->ppid;
 	p->uid = h->uid;
+	p->gid = h->gid;
 	p->cgroup_id = h->cgroup_id;
 	memcpy(p->comm, h->comm, sizeof(p->comm));
 	p->comm[sizeof(p->comm) - 1] = '\0';
@@ -213,7 +246,9 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 	struct process *p, *child;
 
 	switch (evt->type) {
-	case VIGIL_EVENT_FORK:
+	case VIGIL_EVENT_FORK: {
+		struct image im;
+
 		p = get(pt, h->pid);
 		if (p)
 			fill_from_header(p, h);
@@ -224,13 +259,32 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 		fill_from_header(child, h);
 		child->ppid = h->pid;
 		child->exited = false;
+		child->start_ns = h->ts_ns;
+		child->vpid = 0; /* unknown until its exec */
 		if (p) {
 			child->tty = p->tty;
 			child->loginuid = p->loginuid;
-			set_strings(child, p->exepath, p->args, p->args_len, p->args_truncated);
+			child->sid = p->sid;
+			child->cap_effective = p->cap_effective;
+			child->cap_permitted = p->cap_permitted;
+			child->cap_inheritable = p->cap_inheritable;
+			child->exe_flags = p->exe_flags;
+			image_of(p, &im);
+			set_image(child, &im);
 		}
 		return;
-	case VIGIL_EVENT_EXEC:
+	}
+	case VIGIL_EVENT_EXEC: {
+		struct image im = {
+			.exepath = evt->exec.exe,
+			.args = evt->exec.args,
+			.args_len = evt->exec.args_len,
+			.args_truncated = evt->exec.flags & VIGIL_EXEC_ARGS_TRUNCATED,
+			.cwd = evt->exec.cwd,
+			.env = evt->exec.env,
+			.env_len = evt->exec.env_len,
+		};
+
 		if (h->retval != 0)
 			break;
 		p = get(pt, h->pid);
@@ -239,9 +293,16 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 		fill_from_header(p, h);
 		p->tty = evt->exec.tty;
 		p->loginuid = evt->exec.loginuid;
-		set_strings(p, evt->exec.exe, evt->exec.args, evt->exec.args_len,
-			    evt->exec.flags & VIGIL_EXEC_ARGS_TRUNCATED);
+		p->sid = evt->exec.sid;
+		p->vpid = evt->exec.vpid;
+		p->start_ns = evt->exec.start_ns;
+		p->cap_effective = evt->exec.cap_effective;
+		p->cap_permitted = evt->exec.cap_permitted;
+		p->cap_inheritable = evt->exec.cap_inheritable;
+		p->exe_flags = evt->exec.flags & (VIGIL_EXEC_EXE_UPPER_LAYER | VIGIL_EXEC_EXE_MEMFD);
+		set_image(p, &im);
 		return;
+	}
 	case VIGIL_EVENT_EXIT:
 		p = find(pt, h->pid);
 		if (p && !p->exited) {
@@ -250,6 +311,7 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 		}
 		return;
 	case VIGIL_EVENT_CGROUP:
+	case VIGIL_EVENT_CGROUP_RMDIR:
 		return;
 	default:
 		break;
@@ -278,42 +340,76 @@ static ssize_t read_file(int dirfd, const char *name, char *buf, size_t cap)
 	return n;
 }
 
+static uint64_t parse_cap(const char *status, const char *key)
+{
+	const char *line = strstr(status, key);
+
+	return line ? strtoull(line + strlen(key), NULL, 16) : 0;
+}
+
 static void seed_one(struct proctable *pt, int dirfd, uint32_t pid)
 {
-	char stat[1024], args[VIGIL_ARGS_MAX], exe[PATH_MAX], *comm_end;
+	char stat[2048], args[VIGIL_ARGS_MAX], exe[PATH_MAX], cwd[PATH_MAX], *comm_end, *line;
+	unsigned long long start_ticks = 0;
 	unsigned int ppid = 0, loginuid;
-	int tty = 0;
+	int tty = 0, sid = 0;
 	struct process *p;
+	struct image im = { .env = "" };
 	ssize_t n;
 
 	if (read_file(dirfd, "stat", stat, sizeof(stat)) <= 0)
 		return;
-	/* "pid (comm) state ppid pgrp session tty_nr": comm may hold spaces
-	 * and parentheses, so parse from the last ')'. */
+	/* "pid (comm) state ppid pgrp session tty_nr ... starttime(22)": comm
+	 * may hold spaces and parentheses, so parse from the last ')'. */
 	comm_end = strrchr(stat, ')');
-	if (!comm_end || sscanf(comm_end + 1, " %*c %u %*d %*d %d", &ppid, &tty) != 2)
+	if (!comm_end || sscanf(comm_end + 1,
+				" %*c %u %*d %d %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+				"%*d %*d %llu",
+				&ppid, &sid, &tty, &start_ticks) != 4)
 		return;
 	p = get(pt, pid);
 	if (!p)
 		return;
 	p->ppid = ppid;
+	p->sid = (uint32_t)sid;
 	p->tty = (uint32_t)tty;
+	p->start_ns = start_ticks * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
 	*comm_end = '\0';
 	snprintf(p->comm, sizeof(p->comm), "%s", strchr(stat, '(') ? strchr(stat, '(') + 1 : "");
 	if (read_file(dirfd, "loginuid", stat, sizeof(stat)) > 0 && sscanf(stat, "%u", &loginuid) == 1)
 		p->loginuid = loginuid;
 	if (read_file(dirfd, "status", stat, sizeof(stat)) > 0) {
-		char *uid = strstr(stat, "\nUid:");
+		line = strstr(stat, "\nUid:");
+		if (line)
+			p->uid = strtoul(line + 5, NULL, 10);
+		line = strstr(stat, "\nGid:");
+		if (line)
+			p->gid = strtoul(line + 5, NULL, 10);
+		/* The last NSpid column is the pid in the process's own namespace. */
+		line = strstr(stat, "\nNSpid:");
+		if (line) {
+			char *end = strchr(line + 1, '\n'), *last = strrchr(line + 1, '\t');
 
-		if (uid)
-			p->uid = strtoul(uid + 5, NULL, 10);
+			if (last && (!end || last < end))
+				p->vpid = strtoul(last + 1, NULL, 10);
+		}
+		p->cap_inheritable = parse_cap(stat, "\nCapInh:");
+		p->cap_permitted = parse_cap(stat, "\nCapPrm:");
+		p->cap_effective = parse_cap(stat, "\nCapEff:");
 	}
 	n = readlinkat(dirfd, "exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
+	n = readlinkat(dirfd, "cwd", cwd, sizeof(cwd) - 1);
+	cwd[n > 0 ? n : 0] = '\0';
 	n = read_file(dirfd, "cmdline", args, sizeof(args));
 	if (n < 0)
 		n = 0;
-	set_strings(p, exe, args, n, (size_t)n == sizeof(args) - 1);
+	im.exepath = exe;
+	im.args = args;
+	im.args_len = n;
+	im.args_truncated = (size_t)n == sizeof(args) - 1;
+	im.cwd = cwd;
+	set_image(p, &im);
 }
 
 int proctable__seed(struct proctable *pt, const char *proc_root)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -414,7 +415,12 @@ static void test_setid(void **state)
 
 static void exec_true_body(void)
 {
-	execl("/bin/true", "true", "first arg", "", "x", (char *)NULL);
+	char *const argv[] = { "true", "first arg", "", "x", NULL };
+	char *const envp[] = { "VIGIL_TEST=1", "HOME=/nonexistent", NULL };
+
+	if (chdir("/tmp"))
+		_exit(126);
+	execve("/bin/true", argv, envp);
 	_exit(127);
 }
 
@@ -452,6 +458,15 @@ static void test_exec_success(void **state)
 	assert_int_equal(evt.exec.args_len, sizeof("true\0first arg\0\0x"));
 	assert_memory_equal(evt.exec.args, "true\0first arg\0\0x", evt.exec.args_len);
 	assert_int_equal(evt.exec.flags, 0);
+	assert_string_equal(evt.exec.cwd, "/tmp");
+	assert_int_equal(evt.exec.env_len, sizeof("VIGIL_TEST=1\0HOME=/nonexistent"));
+	assert_memory_equal(evt.exec.env, "VIGIL_TEST=1\0HOME=/nonexistent", evt.exec.env_len);
+	assert_int_equal(evt.exec.sid, getsid(0));
+	assert_int_equal(evt.exec.vpid, pid); /* the test runs in the initial pid namespace */
+	assert_true(evt.exec.start_ns > 0 && evt.exec.start_ns <= evt.hdr->ts_ns);
+	/* Root keeps its capabilities across exec: CAP_SYS_ADMIN (21) among them. */
+	assert_true(evt.exec.cap_effective & (1ull << 21));
+	assert_int_equal(evt.exec.cap_effective, evt.exec.cap_permitted);
 
 	m[0] = VIGIL_EVENT_FORK, m[1] = getpid();
 	assert_true(find_event(match_type_pid, m, &evt));
@@ -481,6 +496,44 @@ static void test_exec_failure(void **state)
 	m[0] = VIGIL_EVENT_EXIT, m[1] = pid;
 	assert_true(find_event(match_type_pid, m, &evt));
 	assert_int_equal(evt.exit.exit_code, 42 << 8);
+}
+
+/* A program run from a memfd (fileless), through execveat(AT_EMPTY_PATH). */
+static void exec_memfd_body(void)
+{
+	char *const argv[] = { "fileless", NULL };
+	char *const envp[] = { NULL };
+	char buf[65536];
+	int in, fd;
+	ssize_t n;
+
+	in = open("/bin/true", O_RDONLY);
+	fd = memfd_create("vigil-ktest", MFD_CLOEXEC);
+	if (in < 0 || fd < 0)
+		_exit(125);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			_exit(124);
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
+}
+
+static void test_execveat_memfd(void **state)
+{
+	struct evt evt;
+	pid_t pid;
+
+	(void)state;
+	pid = run_child(exec_memfd_body);
+	expect_event(VIGIL_SC_EXECVEAT, NULL, &evt);
+	assert_int_equal(evt.hdr->pid, pid);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_true(evt.exec.flags & VIGIL_EXEC_EXE_MEMFD);
+	assert_int_equal(evt.exec.flags & VIGIL_EXEC_EXE_UPPER_LAYER, 0);
+	assert_string_equal(evt.exec.exe, "/memfd:vigil-ktest");
+	assert_int_equal(evt.exec.argc, 1);
+	assert_memory_equal(evt.exec.args, "fileless", sizeof("fileless"));
+	assert_int_equal(evt.exec.env_len, 0);
 }
 
 /* --- cgroup announcements --- */
@@ -550,6 +603,7 @@ int main(void)
 		cmocka_unit_test_setup(test_setid, reset),
 		cmocka_unit_test_setup(test_exec_success, reset),
 		cmocka_unit_test_setup(test_exec_failure, reset),
+		cmocka_unit_test_setup(test_execveat_memfd, reset),
 		cmocka_unit_test_setup(test_cgroup_announced, reset),
 	};
 

@@ -81,6 +81,13 @@ static uint16_t data__put(char *data, size_t *off, const void *s, size_t n)
 	return n;
 }
 
+/* The cwd and environment exec__build puts after the arguments: a
+ * successful exec's, unless a test sets others. */
+static const char *build_cwd = "/srv";
+static const char build_env_default[] = "PATH=/bin\0HOME=/root";
+static const char *build_env = build_env_default;
+static size_t build_env_len = sizeof(build_env_default);
+
 static size_t exec__build(uint16_t sc, int64_t ret, const char *filename, const char *exe,
 			  const void *args, size_t args_len, uint16_t argc, uint32_t flags)
 {
@@ -92,11 +99,20 @@ static size_t exec__build(uint16_t sc, int64_t ret, const char *filename, const 
 	e->flags = flags;
 	e->tty = 136 << 20 | 3;
 	e->loginuid = 1000;
+	e->sid = 1200;
+	e->vpid = 7;
 	e->reserved = 0;
+	e->cap_effective = 0x1ffffffffffull;
+	e->cap_permitted = 0x1ffffffffffull;
+	e->cap_inheritable = 0;
+	e->start_ns = 987000000000ull;
+	e->reserved2 = 0;
 	e->filename_len = data__put(e->data, &off, filename, strlen(filename) + 1);
 	e->exe_len = data__put(e->data, &off, exe, strlen(exe) + 1);
 	e->args_len = data__put(e->data, &off, args, args_len);
 	e->argc = argc;
+	e->cwd_len = data__put(e->data, &off, build_cwd, strlen(build_cwd) + 1);
+	e->env_len = data__put(e->data, &off, build_env, build_env_len);
 	e->hdr.size = sizeof(*e) + off;
 	return e->hdr.size;
 }
@@ -169,7 +185,7 @@ static void test_exec(void **state)
 	(void)state;
 	/* "ls -l '' /etc": an empty argument is a string too. */
 	size = exec__build(VIGIL_SC_EXECVE, 0, "/bin/ls", "/usr/bin/ls", args, sizeof(args), 4, 0);
-	assert_int_equal(size, sizeof(struct vigil_exec_event) + 8 + 12 + 12);
+	assert_int_equal(size, sizeof(struct vigil_exec_event) + 8 + 12 + 12 + 5 + 21);
 	assert_int_equal(event__decode(rec.bytes, size, &evt), 0);
 	header__assert(&evt, VIGIL_EVENT_EXEC, VIGIL_SC_EXECVE, 0);
 	assert_string_equal(evt.exec.filename, "/bin/ls");
@@ -183,6 +199,49 @@ static void test_exec(void **state)
 	assert_int_equal(evt.exec.flags, 0);
 	assert_int_equal(evt.exec.tty, 136 << 20 | 3);
 	assert_int_equal(evt.exec.loginuid, 1000);
+	assert_string_equal(evt.exec.cwd, "/srv");
+	assert_ptr_equal(evt.exec.cwd, rec.bytes + sizeof(struct vigil_exec_event) + 32);
+	assert_int_equal(evt.exec.env_len, 21);
+	assert_memory_equal(evt.exec.env, "PATH=/bin\0HOME=/root", 21);
+	assert_int_equal(evt.exec.sid, 1200);
+	assert_int_equal(evt.exec.vpid, 7);
+	assert_int_equal(evt.exec.cap_effective, 0x1ffffffffffull);
+	assert_int_equal(evt.exec.cap_permitted, 0x1ffffffffffull);
+	assert_int_equal(evt.exec.cap_inheritable, 0);
+	assert_int_equal(evt.exec.start_ns, 987000000000ull);
+}
+
+static void test_exec_env(void **state)
+{
+	static const char cut_env[] = "A=1\0LONG=xyz";
+	struct evt evt;
+	size_t size;
+
+	(void)state;
+	/* A cut environment still ends with a NUL; an empty one is empty. */
+	build_env = cut_env;
+	build_env_len = sizeof(cut_env);
+	size = exec__build(VIGIL_SC_EXECVE, 0, "/bin/ls", "/usr/bin/ls", "ls", 3, 1,
+			   VIGIL_EXEC_ENV_TRUNCATED);
+	assert_int_equal(event__decode(rec.bytes, size, &evt), 0);
+	assert_int_equal(evt.exec.env_len, sizeof(cut_env));
+	assert_int_equal(evt.exec.flags, VIGIL_EXEC_ENV_TRUNCATED);
+	build_env_len = 0;
+	size = exec__build(VIGIL_SC_EXECVE, 0, "/bin/ls", "/usr/bin/ls", "ls", 3, 1, 0);
+	assert_int_equal(event__decode(rec.bytes, size, &evt), 0);
+	assert_int_equal(evt.exec.env_len, 0);
+	assert_string_equal(evt.exec.env, "");
+	/* An environment that does not end with a NUL is malformed. */
+	build_env_len = sizeof(cut_env) - 1;
+	size = exec__build(VIGIL_SC_EXECVE, 0, "/bin/ls", "/usr/bin/ls", "ls", 3, 1, 0);
+	assert_int_equal(event__decode(rec.bytes, size, &evt), -EINVAL);
+	/* Nor is a cwd without its NUL: make the env absorb it. */
+	build_env = build_env_default;
+	build_env_len = sizeof(build_env_default);
+	size = exec__build(VIGIL_SC_EXECVE, 0, "/bin/ls", "/usr/bin/ls", "ls", 3, 1, 0);
+	((struct vigil_exec_event *)rec.bytes)->cwd_len -= 1;
+	((struct vigil_exec_event *)rec.bytes)->env_len += 1;
+	assert_int_equal(event__decode(rec.bytes, size, &evt), -EINVAL);
 }
 
 static void test_exec_failed(void **state)
@@ -192,8 +251,12 @@ static void test_exec_failed(void **state)
 
 	(void)state;
 	/* execveat(fd, "x", NULL, ...) failing: no exe, no arguments at all. */
+	build_cwd = "";
+	build_env_len = 0;
 	size = exec__build(VIGIL_SC_EXECVEAT, -ENOENT, "x", "", "", 0, 0, 0);
-	assert_int_equal(size, sizeof(struct vigil_exec_event) + 2 + 1);
+	build_cwd = "/srv";
+	build_env_len = sizeof(build_env_default);
+	assert_int_equal(size, sizeof(struct vigil_exec_event) + 2 + 1 + 1);
 	assert_int_equal(event__decode(rec.bytes, size, &evt), 0);
 	header__assert(&evt, VIGIL_EVENT_EXEC, VIGIL_SC_EXECVEAT, -ENOENT);
 	assert_string_equal(evt.exec.filename, "x");
@@ -867,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_exec_failed),
 		cmocka_unit_test(test_exec_args_truncated),
+		cmocka_unit_test(test_exec_env),
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_open_creat_failed),
 		cmocka_unit_test(test_connect_v4),
