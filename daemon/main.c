@@ -23,6 +23,7 @@
 #define POLL_TIMEOUT_MS 100
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -30,17 +31,29 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vigild [-r RULES_FILE_OR_DIR]... [--stdout json] [-d]\n"
+		"usage: vigild [-r RULES_FILE_OR_DIR]... [--stdout json] [--record FILE] [-d]\n"
 		"       vigild --validate PATH...\n"
+		"       vigild --replay FILE [-r RULES]...\n"
+		"       vigild --dump FILE\n"
 		"       vigild --list-fields | --version | --help\n"
 		"\n"
 		"  -r, --rules PATH      rule file or directory of *.yaml (repeatable; default:\n"
 		"                        " VIGIL_RULES_DIR ", or ./rules when that is absent)\n"
 		"      --stdout json     also write each alert as a JSON line on stdout\n"
 		"      --validate PATH   check rule files, print file:line:col errors, exit 1 on any\n"
+		"      --record FILE     also write every event the hooks see to a capture file\n"
+		"      --replay FILE     run a capture (or JSON-lines events) through the rules;\n"
+		"                        alerts as JSON lines on stdout, a summary on stderr\n"
+		"      --dump FILE       print a capture's events as JSON lines\n"
 		"      --list-fields     print the fields rules may use\n"
 		"  -d, --debug           debug logging\n"
 		"      --version         print the version\n"
@@ -53,6 +66,9 @@ struct options {
 	bool json_stdout;
 	bool validate;
 	bool list_fields;
+	const char *record;
+	const char *replay;
+	const char *dump;
 	int debug;
 };
 
@@ -65,12 +81,16 @@ static void add_rules_path(struct options *o, const char *path)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_STDOUT = 256, OPT_VALIDATE, OPT_LIST_FIELDS, OPT_VERSION };
+	enum { OPT_STDOUT = 256, OPT_VALIDATE, OPT_LIST_FIELDS, OPT_VERSION, OPT_RECORD,
+	       OPT_REPLAY, OPT_DUMP };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "stdout", required_argument, NULL, OPT_STDOUT },
 		{ "validate", required_argument, NULL, OPT_VALIDATE },
 		{ "list-fields", no_argument, NULL, OPT_LIST_FIELDS },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "dump", required_argument, NULL, OPT_DUMP },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -95,6 +115,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_LIST_FIELDS:
 			o->list_fields = true;
+			break;
+		case OPT_RECORD:
+			o->record = optarg;
+			break;
+		case OPT_REPLAY:
+			o->replay = optarg;
+			break;
+		case OPT_DUMP:
+			o->dump = optarg;
 			break;
 		case 'd':
 			o->debug = 1;
@@ -144,6 +173,75 @@ static void print_counters(struct bpf_events *be, const struct pipeline *pl)
 		log_info("kernel drops %s: %llu", reasons[i], (unsigned long long)drops[i]);
 }
 
+/* What the kernel should report: what the rules need, everything when recording. */
+static void wanted_syscalls(const struct options *o, const struct ruleset *rs,
+			    bool syscalls[VIGIL_SC_MAX])
+{
+	int sc;
+
+	if (!o->record) {
+		rules__syscalls(rs, syscalls);
+		return;
+	}
+	for (sc = 0; sc < VIGIL_SC_MAX; sc++)
+		syscalls[sc] = sc != VIGIL_SC_NONE;
+}
+
+/* SIGHUP: the new rules replace the old only when they load without error. */
+static void reload_rules(const struct options *o, struct pipeline *pl, struct bpf_events *be)
+{
+	bool syscalls[VIGIL_SC_MAX];
+	struct ruleset *rs;
+
+	log_info("reloading rules");
+	rs = rules__load(o->rules, o->nrules, stderr);
+	if (!rs) {
+		log_warnx("the rules have errors: still running the %zu rules loaded before",
+			  rules__count(pl->rules));
+		return;
+	}
+	wanted_syscalls(o, rs, syscalls);
+	bpf_events__set_syscalls(be, syscalls);
+	rules__free(pl->rules);
+	pl->rules = rs;
+	log_info("running %zu rules", rules__count(rs));
+}
+
+static void record_process(const struct process *p, void *capture)
+{
+	static struct record_buf rb;
+
+	if (!record_buf__process(&rb, p))
+		capture__write(capture, CAPTURE_PROCESS, rb.u.bytes, rb.len);
+}
+
+static int run_replay(const struct options *o, struct pipeline *pl)
+{
+	/* Only what the capture says: no runtime state from this machine. */
+	struct container_config container_config = {
+		.podman_root = "/nonexistent",
+		.docker_root = "/nonexistent",
+	};
+	struct replay_stats st;
+	int err;
+
+	pl->containers = containers__new(&container_config);
+	pl->procs = proctable__new(PROCTABLE_CAPACITY);
+	if (!pl->containers || !pl->procs)
+		fatalx("out of memory");
+	pipeline__init(pl);
+	pl->journald = false;
+	pl->json_out = stdout;
+	err = replay__run(pl, o->replay, stderr, &st);
+	fflush(stdout);
+	fprintf(stderr, "replayed %llu events, %llu alerts in %.3f s\n",
+		(unsigned long long)st.events, (unsigned long long)pl->stats.alerts, st.seconds);
+	proctable__free(pl->procs);
+	containers__free(pl->containers);
+	rules__free(pl->rules);
+	return err || st.errors ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct pipeline pl;
@@ -157,6 +255,7 @@ int main(int argc, char **argv)
 	struct options opts = { 0 };
 	struct bpf_events *be = NULL;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct sigaction hup = { .sa_handler = on_reload_signal };
 	int err, n, status = 1;
 
 	parse_options(argc, argv, &opts);
@@ -166,6 +265,8 @@ int main(int argc, char **argv)
 		fields__print(stdout);
 		return 0;
 	}
+	if (opts.dump)
+		return replay__dump(opts.dump, stdout, stderr) ? 1 : 0;
 	pl.rules = rules__load(opts.rules, opts.nrules, stderr);
 	if (opts.validate) {
 		if (pl.rules)
@@ -176,14 +277,17 @@ int main(int argc, char **argv)
 	}
 	if (!pl.rules)
 		fatalx("no rules loaded: fix the errors above");
+	if (users__load("/etc/passwd") < 0)
+		log_warnx("cannot read /etc/passwd: user.name will be missing");
+	if (opts.replay)
+		return run_replay(&opts, &pl);
 
 	/* SIGINT and SIGTERM interrupt the poll (no SA_RESTART) and stop us. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &hup, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (users__load("/etc/passwd") < 0)
-		log_warnx("cannot read /etc/passwd: user.name will be missing");
 	pl.containers = containers__new(&container_config);
 	pl.procs = proctable__new(PROCTABLE_CAPACITY);
 	if (!pl.containers || !pl.procs)
@@ -191,8 +295,13 @@ int main(int argc, char **argv)
 	pl.journald = true;
 	pl.json_out = opts.json_stdout ? stdout : NULL;
 	pipeline__init(&pl);
+	if (opts.record) {
+		pl.capture = capture__create(opts.record, pl.boot_to_realtime_ns, pl.hostname);
+		if (!pl.capture)
+			fatal("cannot create %s", opts.record);
+	}
 
-	rules__syscalls(pl.rules, bpf_config.syscalls);
+	wanted_syscalls(&opts, pl.rules, bpf_config.syscalls);
 	bpf_config.ignore_tgid = getpid();
 	err = bpf_events__open(&be, &bpf_config, pipeline__handle, &pl);
 	if (err)
@@ -201,10 +310,16 @@ int main(int argc, char **argv)
 	n = proctable__seed(pl.procs, "/proc");
 	if (n < 0)
 		log_warnx("cannot read /proc: %s; processes start unknown", strerror(-n));
+	if (pl.capture)
+		proctable__foreach(pl.procs, record_process, pl.capture);
 	log_info("vigild %s running: %zu rules, %d processes", VIGIL_VERSION,
 		 rules__count(pl.rules), n);
 
 	while (!stop_requested) {
+		if (reload_requested) {
+			reload_requested = 0;
+			reload_rules(&opts, &pl, be);
+		}
 		err = bpf_events__poll(be, POLL_TIMEOUT_MS);
 		if (err < 0 && err != -EINTR) {
 			log_warnx("failed to read the ring buffer: %s", strerror(-err));
@@ -217,6 +332,16 @@ int main(int argc, char **argv)
 	status = 0;
 
 cleanup:
+	if (pl.capture) {
+		uint64_t entries = capture__entries(pl.capture);
+
+		err = capture__close(pl.capture);
+		if (err)
+			log_warnx("capture %s is incomplete: %s", opts.record, strerror(-err));
+		else
+			log_info("recorded %llu entries to %s", (unsigned long long)entries,
+				 opts.record);
+	}
 	bpf_events__close(be);
 	proctable__free(pl.procs);
 	containers__free(pl.containers);

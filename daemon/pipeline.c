@@ -55,6 +55,8 @@ int pipeline__handle(void *ctx, void *data, size_t size)
 	struct evt evt;
 
 	pl->stats.records++;
+	if (pl->capture)
+		capture__write(pl->capture, CAPTURE_EVENT, data, size);
 	if (event__decode(data, size, &evt) < 0) {
 		pl->stats.malformed++;
 		return 0;
@@ -81,5 +83,19 @@ int pipeline__handle(void *ctx, void *data, size_t size)
 	output__render(rule, &evt, &pl->alert);
 	pl->alert.time_ns = evt.time_ns;
 	send_alert(pl, &pl->alert);
+	return 0;
+}
+
+int pipeline__seed_process(struct pipeline *pl, const void *data, size_t size)
+{
+	struct evt evt;
+	int err;
+
+	err = event__decode(data, size, &evt);
+	if (err)
+		return err;
+	if (evt.type != VIGIL_EVENT_EXEC)
+		return -EINVAL;
+	proctable__apply(pl->procs, &evt);
 	return 0;
 }

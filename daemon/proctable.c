@@ -106,6 +106,16 @@ const struct process *proctable__lookup(const struct proctable *pt, uint32_t pid
 	return pid == EMPTY_PID ? NULL : find(pt, pid);
 }
 
+void proctable__foreach(const struct proctable *pt,
+			void (*fn)(const struct process *p, void *ctx), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < pt->capacity; i++)
+		if (pt->slots[i].pid != EMPTY_PID)
+			fn(&pt->slots[i], ctx);
+}
+
 size_t proctable__count(const struct proctable *pt)
 {
 	return pt->count;

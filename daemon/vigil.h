@@ -158,6 +158,9 @@ int proctable__seed(struct proctable *pt, const char *proc_root);
 void proctable__apply(struct proctable *pt, const struct evt *evt);
 const struct process *proctable__lookup(const struct proctable *pt, uint32_t pid);
 size_t proctable__count(const struct proctable *pt);
+/* Calls fn for every process, in no particular order. */
+void proctable__foreach(const struct proctable *pt,
+			void (*fn)(const struct process *p, void *ctx), void *ctx);
 uint64_t proctable__refused(const struct proctable *pt);
 
 /* decode.c: validating a ring buffer record into a decoded event */
@@ -339,6 +342,74 @@ void sink_json__format(const struct alert *alert, const char *hostname, struct s
 /* Writes the line and its newline and flushes; returns 0 or a negative errno. */
 int sink_json__write(const struct alert *alert, const char *hostname, FILE *out);
 
+/* json.c: JSON strings. Invalid UTF-8 becomes U+FFFD, control characters
+ * \u00XX; at most max bytes of output, never a split escape or character. */
+size_t json_str__escape(struct strbuf *sb, const char *s, size_t max);
+void json_str__put(struct strbuf *sb, const char *s, size_t max); /* with quotes */
+
+/* record_build.c: records built in userspace, laid out as the BPF side does */
+struct record_buf {
+	union {
+		uint64_t align;
+		unsigned char bytes[sizeof(struct vigil_exec_event) + 3 * VIGIL_PATH_MAX +
+				    VIGIL_ARGS_MAX + VIGIL_ENV_MAX];
+	} u;
+	size_t len;
+	bool overflow;
+};
+
+struct exec_strings {
+	const char *filename;
+	const char *exe;
+	const char *args;  /* NUL-separated */
+	size_t args_len;
+	const char *cwd;
+	const char *env;   /* NUL-separated */
+	size_t env_len;
+};
+
+void record_buf__init(struct record_buf *rb);
+/* Starts a record of a fixed part of `fixed` bytes (zeroed) with hdr; returns it. */
+void *record_buf__start(struct record_buf *rb, const struct vigil_event_header *hdr,
+			size_t fixed);
+void record_buf__exec_strings(struct record_buf *rb, const struct exec_strings *s);
+void record_buf__open_strings(struct record_buf *rb, const char *path, const char *resolved);
+/* Sets hdr.size; -E2BIG when the strings did not fit. */
+int record_buf__finish(struct record_buf *rb);
+/* A process table entry as the exec record that would have made it. */
+int record_buf__process(struct record_buf *rb, const struct process *p);
+
+/* event_json.c: records as JSON lines and back (docs/capture.md) */
+/* Appends one record as a JSON object; kind overrides "type" ("process"). */
+int event_json__format(const void *data, size_t size, const char *kind, struct strbuf *sb);
+/* Builds the record a JSON line describes; is_process for a process snapshot.
+ * Returns 0, or negative errno with *error saying why. */
+int event_json__parse(const char *line, struct record_buf *rb, bool *is_process,
+		      const char **error);
+
+/* capture.c: capture files (docs/capture.md) */
+enum capture_kind {
+	CAPTURE_EVENT = 1,   /* a ring buffer record as delivered */
+	CAPTURE_PROCESS = 2, /* a process that existed at start, as an exec record */
+};
+struct capture;
+struct capture *capture__create(const char *path, int64_t boot_to_realtime_ns,
+				const char *hostname);
+int capture__write(struct capture *c, enum capture_kind kind, const void *data, size_t len);
+uint64_t capture__entries(const struct capture *c);
+/* Flushes and syncs; returns the first error any write met. */
+int capture__close(struct capture *c);
+
+struct capture_reader;
+bool capture__is_capture(const char *path);
+int capture_reader__open(struct capture_reader **r, const char *path, const char **error);
+int64_t capture_reader__boot_to_realtime(const struct capture_reader *r);
+const char *capture_reader__hostname(const struct capture_reader *r);
+/* 1 with the next entry (valid until the next call), 0 at the end, or -errno. */
+int capture_reader__next(struct capture_reader *r, enum capture_kind *kind, void **data,
+			 size_t *len);
+void capture_reader__close(struct capture_reader *r);
+
 /* pipeline.c: one record from decoding to the sinks */
 struct pipeline_stats {
 	uint64_t records;
@@ -357,6 +428,7 @@ struct pipeline {
 	char hostname[256];
 	int64_t boot_to_realtime_ns;
 	struct pipeline_stats stats;
+	struct capture *capture;   /* --record: every record is written here first */
 	struct alert alert;        /* rendered in place: no allocation per alert */
 };
 
@@ -364,5 +436,19 @@ struct pipeline {
 void pipeline__init(struct pipeline *pl);
 /* A bpf_event_fn: handles one ring buffer record. */
 int pipeline__handle(void *pl, void *data, size_t size);
+/* A process that exists already, as an exec record: into the table, no rules. */
+int pipeline__seed_process(struct pipeline *pl, const void *data, size_t size);
+
+/* replay.c: captures and JSON-lines event files through the pipeline */
+struct replay_stats {
+	uint64_t events;
+	uint64_t errors;
+	double seconds;
+};
+/* Feeds every event of path (a capture or JSON lines) to pl; each bad entry
+ * is reported on err as "path:line: message" and skipped. */
+int replay__run(struct pipeline *pl, const char *path, FILE *err, struct replay_stats *st);
+/* Prints a capture's entries (or a JSON-lines file's events) as JSON lines. */
+int replay__dump(const char *path, FILE *out, FILE *err);
 
 #endif /* VIGIL_H */
