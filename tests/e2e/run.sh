@@ -96,7 +96,8 @@ expect_container() {
 }
 
 since=$(date +%s)
-"$VIGILD" -r "$top/rules" --stdout json >"$work/vigild.json" 2>"$work/vigild.log" &
+"$VIGILD" -r "$top/rules" --stdout json --record "$work/capture.vcap" >"$work/vigild.json" \
+	2>"$work/vigild.log" &
 vigild_pid=$!
 for _ in $(seq 100); do
 	grep -q "running" "$work/vigild.log" && break
@@ -234,6 +235,21 @@ if [ $status -eq 0 ] && grep -q "kernel drops ringbuf_full: 0" "$work/vigild.log
 else
 	fail "stop: exit status $status"
 	cat "$work/vigild.log"
+fi
+
+# 10. The recording replays to the same alerts, offline.
+alert_keys() { jq -c '[.rule, .output_fields."container.id", .output_fields."proc.pid"]' | sort; }
+"$VIGILD" --replay "$work/capture.vcap" -r "$top/rules" >"$work/replayed.json" \
+	2>"$work/replay.log"
+alert_keys <"$work/vigild.json" >"$work/live.keys"
+alert_keys <"$work/replayed.json" >"$work/replayed.keys"
+if grep -q "^replayed [0-9]* events, [0-9]* alerts in" "$work/replay.log" &&
+	[ -s "$work/live.keys" ] && cmp -s "$work/live.keys" "$work/replayed.keys"; then
+	pass "replay of the recording: $(wc -l <"$work/live.keys") alerts, the same"
+else
+	fail "replay of the recording differs"
+	diff "$work/live.keys" "$work/replayed.keys" | head
+	cat "$work/replay.log"
 fi
 
 echo "$passed passed, $failed failed"
