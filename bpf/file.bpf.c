@@ -7,6 +7,57 @@
  */
 #include "path.bpf.h"
 
+/*
+ * The open filter, from the rules (vigild computes it): an open leaves the
+ * kernel only if some rule could match it. A rule that names the files it
+ * cares about (fd.name in (/etc/shadow, ...)) contributes their names; the
+ * name of the file actually opened, after symlinks and "..", is its dentry's,
+ * so the check costs one lookup and no path walk. A rule that could match any
+ * file contributes its access kinds to open_any_access.
+ */
+__u32 open_filter_enabled = 0;
+__u8 open_any_access = 0;     /* VIGIL_ACCESS_* wanted whatever the file */
+__u8 open_failed_access = 0;  /* VIGIL_ACCESS_* wanted for a failed open */
+
+static __always_inline __u8 open_access(__u32 flags)
+{
+	switch (flags & 3) {
+	case 0:
+		return VIGIL_ACCESS_READ;
+	case 1:
+		return VIGIL_ACCESS_WRITE;
+	default:
+		return VIGIL_ACCESS_READ | VIGIL_ACCESS_WRITE;
+	}
+}
+
+static __always_inline struct file *fd_file(struct task_struct *task, long fd);
+
+static __always_inline bool open_wanted(struct task_struct *task, __u32 flags, long ret)
+{
+	struct open_name key = {};
+	__u8 access, *bits;
+	struct dentry *dentry;
+	struct file *file;
+
+	if (!open_filter_enabled)
+		return true;
+	access = open_access(flags);
+	if (access & open_any_access)
+		return true;
+	if (ret < 0)
+		return access & open_failed_access;
+	file = fd_file(task, ret);
+	if (!file)
+		return true;
+	dentry = BPF_CORE_READ(file, f_path.dentry);
+	if (BPF_CORE_READ(dentry, d_name.len) >= OPEN_NAME_MAX)
+		return false; /* no wanted name is that long */
+	bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(dentry, d_name.name));
+	bits = bpf_map_lookup_elem(&open_names, &key);
+	return bits && (*bits & access);
+}
+
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 {
 	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
@@ -35,7 +86,6 @@ int BPF_PROG(handle__sys_exit_open, struct pt_regs *regs, long ret)
 	if (!ev || !call)
 		return 0;
 	compat = call->compat;
-	fill_header(&ev->hdr, task, VIGIL_EVENT_OPEN, call->syscall, ret);
 	ev->open_flags = 0;
 	ev->reserved = 0;
 	switch (call->syscall) {
@@ -69,6 +119,10 @@ int BPF_PROG(handle__sys_exit_open, struct pt_regs *regs, long ret)
 		break;
 	}
 
+	/* Before any other work: most opens are of no rule's interest. */
+	if (!open_wanted(task, ev->flags, ret))
+		return 0;
+	fill_header(&ev->hdr, task, VIGIL_EVENT_OPEN, call->syscall, ret);
 	len = bpf_probe_read_user_str(&ev->data[0], EVENT_STRING_MAX, path);
 	if (len <= 0) {
 		ev->data[0] = '\0';

@@ -102,6 +102,20 @@ struct {
 	__type(value, struct inflight_call);
 } inflight SEC(".maps") __weak;
 
+/* The open filter's file names (see file.bpf.c), NUL-padded. */
+#define OPEN_NAME_MAX 64
+
+struct open_name {
+	char name[OPEN_NAME_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct open_name);
+	__type(value, __u8); /* VIGIL_ACCESS_* bits */
+} open_names SEC(".maps") __weak;
+
 /* Cgroups already announced with a VIGIL_EVENT_CGROUP record; vigild deletes
  * an id when it forgets the cgroup, so that it is announced again. */
 struct {

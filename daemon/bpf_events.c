@@ -84,6 +84,29 @@ void bpf_events__set_syscalls(struct bpf_events *be, const bool wanted[VIGIL_SC_
 		be->skel->bss->syscall_enabled[sc] = wanted[sc];
 }
 
+int bpf_events__set_open_filter(struct bpf_events *be, const struct open_filter *f)
+{
+	int fd = bpf_map__fd(be->skel->maps.open_names);
+	char key[OPEN_FILTER_NAME_MAX], next[OPEN_FILTER_NAME_MAX];
+	size_t i;
+
+	/* Open the filter while its names change: a superset is never wrong. */
+	be->skel->bss->open_filter_enabled = 0;
+	while (!bpf_map_get_next_key(fd, NULL, next))
+		if (bpf_map_delete_elem(fd, next))
+			return -errno;
+	for (i = 0; i < f->nnames; i++) {
+		memset(key, 0, sizeof(key));
+		strncpy(key, f->names[i].name, sizeof(key) - 1);
+		if (bpf_map_update_elem(fd, key, &f->names[i].access, BPF_ANY))
+			return -errno;
+	}
+	be->skel->bss->open_any_access = f->any_access;
+	be->skel->bss->open_failed_access = f->failed_access;
+	be->skel->bss->open_filter_enabled = f->enabled;
+	return 0;
+}
+
 int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *config,
 		     bpf_event_fn fn, void *ctx)
 {

@@ -250,6 +250,23 @@ int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *co
 /* Waits up to timeout_ms, then delivers what is pending; returns records read. */
 int bpf_events__poll(struct bpf_events *be, int timeout_ms);
 void bpf_events__set_syscalls(struct bpf_events *be, const bool syscalls[VIGIL_SC_MAX]);
+
+/* Which opens leave the kernel: those of a listed file name with the listed
+ * access, any open with an access in any_access, and a failed open with an
+ * access in failed_access. Disabled, every open does. */
+#define OPEN_FILTER_NAME_MAX 64   /* with the NUL; must match the BPF side */
+#define OPEN_FILTER_NAMES_MAX 4096
+struct open_filter {
+	bool enabled;
+	uint8_t any_access;       /* VIGIL_ACCESS_* */
+	uint8_t failed_access;
+	size_t nnames;
+	struct {
+		char name[OPEN_FILTER_NAME_MAX];
+		uint8_t access;
+	} names[OPEN_FILTER_NAMES_MAX];
+};
+int bpf_events__set_open_filter(struct bpf_events *be, const struct open_filter *f);
 int bpf_events__drops(struct bpf_events *be, uint64_t drops[VIGIL_DROP_REASON_MAX]);
 /* Makes the kernel announce cgroup_id again on its next event. */
 void bpf_events__forget_cgroup(struct bpf_events *be, uint64_t cgroup_id);

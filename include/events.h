@@ -118,6 +118,10 @@ struct vigil_exec_event {
 	char data[];
 };
 
+/* Access bits of the kernel's open filter (set by vigild from the rules). */
+#define VIGIL_ACCESS_READ (1u << 0)
+#define VIGIL_ACCESS_WRITE (1u << 1)
+
 /* open flags */
 #define VIGIL_OPEN_PATH_TRUNCATED (1u << 0)
 #define VIGIL_OPEN_RESOLVED_TRUNCATED (1u << 1)

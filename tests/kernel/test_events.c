@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -233,6 +234,89 @@ static void test_open_creat_openat2(void **state)
 
 	unlink(link);
 	unlink(path);
+	rmdir(dir);
+}
+
+/* The open filter: only opens of listed names with the listed access leave
+ * the kernel. Pinned to one CPU, so that the ring buffer keeps their order and
+ * a later wanted open proves the unwanted ones were dropped, not late. */
+static bool seen_open(const char *path)
+{
+	struct evt evt;
+	size_t i;
+
+	for (i = 0; i < nrecords; i++)
+		if (!event__decode(records[i].data, records[i].size, &evt) &&
+		    evt.type == VIGIL_EVENT_OPEN && !strcmp(evt.open.path, path))
+			return true;
+	return false;
+}
+
+static void open_close(const char *path, int flags)
+{
+	int fd = open(path, flags, 0600);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static void test_open_filter(void **state)
+{
+	static struct open_filter filter = { .enabled = true, .nnames = 2 };
+	char dir[] = "/tmp/vigil-ktest-XXXXXX", wfile[PATH_MAX], link[PATH_MAX];
+	cpu_set_t cpus, saved;
+	struct evt evt;
+
+	(void)state;
+	watch(getpid());
+	assert_int_equal(sched_getaffinity(0, sizeof(saved), &saved), 0);
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	assert_int_equal(sched_setaffinity(0, sizeof(cpus), &cpus), 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(wfile, sizeof(wfile), "%s/written", dir);
+	snprintf(link, sizeof(link), "%s/alias", dir);
+	assert_int_equal(symlink("/etc/hostname", link), 0);
+	strcpy(filter.names[0].name, "hostname");
+	filter.names[0].access = VIGIL_ACCESS_READ;
+	strcpy(filter.names[1].name, "written");
+	filter.names[1].access = VIGIL_ACCESS_WRITE;
+	assert_int_equal(bpf_events__set_open_filter(be, &filter), 0);
+
+	open_close("/etc/passwd", O_RDONLY);           /* name not listed */
+	open_close(wfile, O_WRONLY | O_CREAT);         /* listed for writes */
+	open_close(wfile, O_RDONLY);                   /* not for reads */
+	open_close("/nonexistent/hostname", O_RDONLY); /* failures not wanted */
+	open_close(link, O_RDONLY);                    /* a symlink to a listed name */
+	open_close("/etc/hostname", O_RDONLY);         /* listed: the sentinel */
+	expect_event(VIGIL_SC_OPENAT, "/etc/hostname", &evt);
+	assert_true(seen_open(wfile));
+	assert_true(seen_open(link));
+	assert_false(seen_open("/etc/passwd"));
+	assert_false(seen_open("/nonexistent/hostname"));
+	/* wfile was opened twice, once for writing: only that one came. */
+	assert_true(find_event(match_syscall, &(struct syscall_match){ VIGIL_SC_OPENAT, wfile },
+			       &evt));
+	assert_int_equal(evt.open.flags & O_ACCMODE, O_WRONLY);
+
+	/* Every read, and failed writes. */
+	forget_records();
+	watch(getpid());
+	filter.any_access = VIGIL_ACCESS_READ;
+	filter.failed_access = VIGIL_ACCESS_WRITE;
+	assert_int_equal(bpf_events__set_open_filter(be, &filter), 0);
+	open_close("/etc/passwd", O_RDONLY);
+	open_close("/nonexistent/x", O_WRONLY | O_CREAT);
+	open_close("/etc/hostname", O_RDONLY);
+	expect_event(VIGIL_SC_OPENAT, "/etc/hostname", &evt);
+	assert_true(seen_open("/etc/passwd"));
+	assert_true(seen_open("/nonexistent/x"));
+
+	filter.enabled = false;
+	assert_int_equal(bpf_events__set_open_filter(be, &filter), 0);
+	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
+	unlink(wfile);
+	unlink(link);
 	rmdir(dir);
 }
 
@@ -597,6 +681,7 @@ int main(void)
 		cmocka_unit_test_setup(test_openat_failure, reset),
 		cmocka_unit_test_setup(test_openat_relative_to_dirfd, reset),
 		cmocka_unit_test_setup(test_open_creat_openat2, reset),
+		cmocka_unit_test_setup(test_open_filter, reset),
 		cmocka_unit_test_setup(test_connect_ipv4, reset),
 		cmocka_unit_test_setup(test_connect_ipv6_refused_and_mapped, reset),
 		cmocka_unit_test_setup(test_connect_unix, reset),
