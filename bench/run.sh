@@ -45,3 +45,6 @@ echo "openat+close loop, $iterations iterations x $rounds rounds (median ns/iter
 echo "  vigild off: $m_off"
 echo "  vigild on:  $m_on"
 awk -v a="$m_on" -v b="$m_off" 'BEGIN { printf "  ratio on/off: %.2f\n", a / b }'
+
+echo
+"$top/bench/replay.sh" "$out"
