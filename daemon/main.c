@@ -187,6 +187,26 @@ static void wanted_syscalls(const struct options *o, const struct ruleset *rs,
 		syscalls[sc] = sc != VIGIL_SC_NONE;
 }
 
+/* The kernel-side filters from the rules: which syscalls, which opens. A
+ * recording wants everything, to be replayed against any rules later. */
+static void push_filters(const struct options *o, const struct ruleset *rs,
+			 struct bpf_events *be)
+{
+	static struct open_filter filter;
+	int err;
+
+	rules__open_filter(rs, &filter);
+	if (o->record)
+		filter.enabled = false;
+	err = bpf_events__set_open_filter(be, &filter);
+	if (err)
+		log_warnx("cannot set the kernel's open filter (%s): every open is reported",
+			  strerror(-err));
+	else if (filter.enabled)
+		log_debug("open filter: %zu file names, any file for access bits %u",
+			  filter.nnames, filter.any_access);
+}
+
 /* SIGHUP: the new rules replace the old only when they load without error. */
 static void reload_rules(const struct options *o, struct pipeline *pl, struct bpf_events *be)
 {
@@ -202,6 +222,7 @@ static void reload_rules(const struct options *o, struct pipeline *pl, struct bp
 	}
 	wanted_syscalls(o, rs, syscalls);
 	bpf_events__set_syscalls(be, syscalls);
+	push_filters(o, rs, be);
 	rules__free(pl->rules);
 	pl->rules = rs;
 	log_info("running %zu rules", rules__count(rs));
@@ -306,6 +327,7 @@ int main(int argc, char **argv)
 	err = bpf_events__open(&be, &bpf_config, pipeline__handle, &pl);
 	if (err)
 		goto cleanup;
+	push_filters(&opts, pl.rules, be);
 	/* After attaching: a process that starts meanwhile is in one or the other. */
 	n = proctable__seed(pl.procs, "/proc");
 	if (n < 0)

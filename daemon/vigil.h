@@ -303,6 +303,9 @@ void rules__free(struct ruleset *rs);
 size_t rules__count(const struct ruleset *rs);
 /* The syscalls some enabled rule can match: wanted[sc] set for each. */
 void rules__syscalls(const struct ruleset *rs, bool wanted[VIGIL_SC_MAX]);
+/* rules_kfilter.c: the opens some enabled rule could match, for the kernel. */
+struct open_filter;
+void rules__open_filter(const struct ruleset *rs, struct open_filter *f);
 /* The first enabled rule, in load order, whose condition holds; NULL if none. */
 const struct rule *rules__match(const struct ruleset *rs, const struct evt *evt);
 
