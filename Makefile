@@ -23,18 +23,24 @@ endif
 
 # Debian packages the build and the tests need; `make deps` installs them.
 DEB_BUILD := clang libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
-	libcmocka-dev pkg-config make gcc
-DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq
+	libcmocka-dev libmicrohttpd-dev pkg-config make gcc
+DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq rsyslog \
+	qemu-system-x86 cpio
+# Building the image (tests/deploy/): buildah, and mmdebstrap for a Debian base
+# where no registry is reachable.
+DEB_DEPLOY := buildah mmdebstrap
 
 WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror
 CFLAGS ?= -O2 -g
 # What the code needs, kept apart from CFLAGS so that `make CFLAGS=...` (say,
 # with -fsanitize=address,undefined) only adds to it.
 VIGIL_CFLAGS := $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Idaemon -I$(OUT)
-LDLIBS := -lbpf -lelf -lz -lsystemd -lyaml
+LDLIBS := -lbpf -lelf -lz -lsystemd -lyaml -lmicrohttpd -lpthread
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(OUT)
 
-BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
+# The task iterator (bpf/iter.bpf.c) is an object of its own, so that a kernel
+# that refuses it costs only the seeding of the process table.
+BPF_SRCS := $(filter-out bpf/iter.bpf.c,$(sort $(wildcard bpf/*.bpf.c)))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 # Everything in daemon/ except main.c and the BPF-facing bpf_*.c goes into a
 # library that the unit tests link, so they need neither root nor BPF.
@@ -49,12 +55,13 @@ KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run test unit-test unit-test-asan fuzz kernel-test e2e-test bench install clean
+.PHONY: all deps run test unit-test unit-test-asan fuzz kernel-test test-kernels e2e-test bench \
+	install image image-pins clean
 all: $(OUT)/vigild
 
 # Installs whichever of the packages are missing (as root), or says how.
 deps:
-	$(Q)tests/setup-host.sh deps $(DEB_BUILD) $(DEB_TEST)
+	$(Q)tests/setup-host.sh deps $(DEB_BUILD) $(DEB_TEST) $(DEB_DEPLOY)
 
 $(OUT)/vmlinux.h:
 	$(Q)mkdir -p $(@D)
@@ -75,11 +82,17 @@ $(OUT)/vigil.bpf.o: $(BPF_OBJS)
 $(OUT)/vigil.skel.h: $(OUT)/vigil.bpf.o
 	$(call msg,GEN-SKEL,$@)$(BPFTOOL) gen skeleton $< name vigil_bpf > $@
 
+$(OUT)/iter.bpf.o: $(OUT)/bpf/iter.bpf.o $(OUT)/bpf/license.bpf.o
+	$(call msg,LINK,$@)$(BPFTOOL) gen object $@ $^
+
+$(OUT)/iter.skel.h: $(OUT)/iter.bpf.o
+	$(call msg,GEN-SKEL,$@)$(BPFTOOL) gen skeleton $< name vigil_iter > $@
+
 $(OUT)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) include/events.h
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BPF_USER_OBJS) $(OUT)/daemon/main.o: $(OUT)/vigil.skel.h
+$(BPF_USER_OBJS) $(OUT)/daemon/main.o: $(OUT)/vigil.skel.h $(OUT)/iter.skel.h
 
 $(OUT)/libvigil.a: $(LIB_OBJS)
 	$(call msg,AR,$@)$(AR) rcs $@ $^
@@ -141,6 +154,16 @@ fuzz: $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
 kernel-test: $(KTEST_BINS)
 	$(Q)set -e; for t in $(KTEST_BINS); do echo "== $$t"; $$t; done
 
+# The kernel tests on a matrix of kernels (tests/qemu/run.sh): Debian kernel
+# packages by name or glob (the newest match, fetched once into $(OUT)/kernels),
+# each booted under qemu; "running" is this machine's kernel.
+TEST_KERNELS ?= linux-image-6.1.0-*-cloud-amd64 linux-image-6.12.*-cloud-amd64 running
+KERNEL_TIMEOUT ?= 300
+test-kernels: deps
+	$(Q)$(MAKE) --no-print-directory $(OUT)/tests/kernel_test_events
+	$(Q)tests/qemu/run.sh -t $(KERNEL_TIMEOUT) $(OUT) $(OUT)/tests/kernel_test_events \
+		$(foreach k,$(TEST_KERNELS),'$(k)')
+
 e2e-test: $(OUT)/vigild
 	tests/e2e/run.sh $(OUT)/vigild
 
@@ -152,10 +175,43 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)
 	bench/run.sh $(OUT)
 
+# The binary, the default rules, the config (an installed one is kept), the
+# service unit pointed at the installed paths, and the journal catalog.
+unitdir ?= $(prefix)/lib/systemd/system
+catalogdir ?= $(prefix)/lib/systemd/catalog
+# vigild looks in /etc/vigil by itself; elsewhere the unit says where.
+VIGILD_ARGS := $(if $(filter /etc,$(sysconfdir)),,$(if $(wildcard etc/vigil.yaml), \
+	-c $(sysconfdir)/vigil/vigil.yaml) -r $(sysconfdir)/vigil/rules.d)
+
 install: $(OUT)/vigild
 	install -D -m 0755 $(OUT)/vigild $(DESTDIR)$(prefix)/sbin/vigild
 	install -d $(DESTDIR)$(sysconfdir)/vigil/rules.d
 	install -m 0644 rules/*.yaml $(DESTDIR)$(sysconfdir)/vigil/rules.d/
+	$(Q)if [ -f etc/vigil.yaml ] && [ ! -e $(DESTDIR)$(sysconfdir)/vigil/vigil.yaml ]; then \
+		echo "install -m 0644 etc/vigil.yaml $(DESTDIR)$(sysconfdir)/vigil/vigil.yaml"; \
+		install -m 0644 etc/vigil.yaml $(DESTDIR)$(sysconfdir)/vigil/vigil.yaml; \
+	fi
+	install -d $(DESTDIR)$(unitdir)
+	sed 's|^ExecStart=/usr/local/sbin/vigild$$|ExecStart=$(prefix)/sbin/vigild$(VIGILD_ARGS)|' \
+		systemd/vigild.service > $(DESTDIR)$(unitdir)/vigild.service
+	$(Q)if [ -f systemd/vigil.catalog ]; then \
+		echo "install -m 0644 systemd/vigil.catalog $(DESTDIR)$(catalogdir)/vigil.catalog"; \
+		install -D -m 0644 systemd/vigil.catalog $(DESTDIR)$(catalogdir)/vigil.catalog; \
+	fi
+
+# The container image (deploy/Containerfile), built with buildah; its SBOM is
+# copied to $(OUT)/sbom.spdx.json. deploy/image.sh tells how the build stage's
+# base is chosen (BUILD_IMAGE=NAME picks one).
+VIGIL_VERSION = $(shell sed -n 's/^\#define VIGIL_VERSION "\(.*\)"/\1/p' daemon/vigil.h)
+IMAGE ?= localhost/vigil:$(VIGIL_VERSION)
+image:
+	$(Q)mkdir -p $(OUT)
+	$(Q)DEB_BUILD="$(DEB_BUILD)" deploy/image.sh build $(IMAGE) $(OUT)/sbom.spdx.json
+
+# Resolves the build stage's base tag to the digest a registry serves now and
+# rewrites the pin in deploy/Containerfile.
+image-pins:
+	$(Q)deploy/image.sh pins
 
 clean:
 	rm -rf $(OUT)

@@ -6,10 +6,15 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "vigil.h"
 #include "vigil.skel.h"
+
+/* bpf_loop() (5.17) is the newest of what the programs need; the ring buffer
+ * (5.8), tp_btf (5.5) and bpf_get_current_task_btf() (5.11) are older. */
+#define VIGIL_MIN_KERNEL "5.17"
 
 struct bpf_events {
 	struct vigil_bpf *skel;
@@ -34,6 +39,70 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	else
 		log_debug("libbpf: %s", line);
 	return 0;
+}
+
+/*
+ * Whether the kernel's BTF describes struct ovl_inode. Where overlayfs is a
+ * module (Debian's kernels) its types appear only once the module is loaded,
+ * which container runtimes do when they start.
+ */
+static bool kernel_has_ovl_inode(struct btf *vmlinux)
+{
+	struct btf *overlay;
+	bool found;
+
+	if (btf__find_by_name_kind(vmlinux, "ovl_inode", BTF_KIND_STRUCT) >= 0)
+		return true;
+	overlay = btf__load_module_btf("overlay", vmlinux);
+	if (!overlay)
+		return false;
+	found = btf__find_by_name_kind(overlay, "ovl_inode", BTF_KIND_STRUCT) >= 0;
+	btf__free(overlay);
+	return found;
+}
+
+/*
+ * What this kernel offers, checked before loading. Without BTF, the ring
+ * buffer or bpf_loop() nothing can be watched: say which kernel is needed
+ * rather than show a verifier log. A missing optional piece switches off what
+ * needs it, with one line naming what is lost. A probe that cannot tell (an
+ * error rather than "no") lets the load decide.
+ */
+static int probe_kernel(struct vigil_bpf *skel)
+{
+	struct btf *vmlinux;
+	int err = 0;
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		log_warnx("kernel has no BTF (/sys/kernel/btf/vmlinux): vigild needs "
+			  "CONFIG_DEBUG_INFO_BTF=y and Linux %s or later", VIGIL_MIN_KERNEL);
+		return -EOPNOTSUPP;
+	}
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 0) {
+		log_warnx("kernel lacks the bpf ring buffer: vigild needs Linux %s or later",
+			  VIGIL_MIN_KERNEL);
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) == 0) {
+		log_warnx("kernel lacks bpf_loop(): vigild needs Linux %s or later",
+			  VIGIL_MIN_KERNEL);
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	if (btf__find_by_name_kind(vmlinux, "btf_trace_cgroup_rmdir", BTF_KIND_TYPEDEF) < 0) {
+		bpf_program__set_autoload(skel->progs.handle__cgroup_rmdir, false);
+		log_warnx("kernel lacks the cgroup_rmdir tracepoint: removed cgroups are "
+			  "forgotten only when the announcement table fills up");
+	}
+	/* exec.bpf.c checks this with bpf_core_type_exists(): nothing to switch off. */
+	if (!kernel_has_ovl_inode(vmlinux))
+		log_warnx("kernel lacks struct ovl_inode (overlayfs not loaded): executables "
+			  "from a container's upper layer are not flagged until vigild restarts");
+out:
+	btf__free(vmlinux);
+	return err;
 }
 
 /* The exit program that handles each syscall. */
@@ -138,6 +207,9 @@ int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *co
 		err = -EINVAL;
 		goto err_destroy;
 	}
+	err = probe_kernel(be->skel);
+	if (err)
+		goto err_destroy;
 	be->skel->rodata->targ_self_tgid = config->ignore_tgid;
 	err = bpf_map__set_max_entries(be->skel->maps.events, config->ringbuf_bytes);
 	if (!err)

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "vigil.h"
@@ -209,6 +210,33 @@ int cgroup_path__parse(const char *path, enum container_runtime *runtime,
 	full_id[CONTAINER_ID_LEN] = '\0';
 	*runtime = rt;
 	return 0;
+}
+
+int cgroup_path__rootless_uid(const char *path, uint32_t *uid)
+{
+	const char *comp, *p = path;
+	unsigned long long n;
+	size_t len, i;
+
+	if (!path)
+		return -ENOENT;
+	/* systemd's per-user manager: user.slice/user-N.slice/user@N.service */
+	while (next_component(&p, &comp, &len)) {
+		if (len < 14 || !has_prefix(comp, len, "user@") ||
+		    memcmp(comp + len - 8, ".service", 8))
+			continue;
+		n = 0;
+		for (i = 5; i < len - 8; i++) {
+			if (comp[i] < '0' || comp[i] > '9' || n > UINT32_MAX / 10)
+				return -ENOENT;
+			n = n * 10 + (comp[i] - '0');
+		}
+		if (n >= UINT32_MAX)
+			return -ENOENT;
+		*uid = (uint32_t)n;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 const char *container_runtime__name(enum container_runtime runtime)

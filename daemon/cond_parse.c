@@ -5,8 +5,11 @@
  *	expr    := and ('or' and)*
  *	and     := not ('and' not)*
  *	not     := 'not' not | primary
- *	primary := '(' expr ')' | macro | field unary-op | field op value
- *	         | field list-op '(' [value (',' value)*] ')'
+ *	primary := '(' expr ')' | macro | lhs 'exists' | lhs op rhs
+ *	         | lhs list-op '(' [value (',' value)*] ')'
+ *	lhs     := field | transformer '(' lhs ')'
+ *	rhs     := value | 'val(' lhs ')' | transformer '(' lhs ')'
+ *	field   := name ('.' name)+ ['[' argument ']']
  *
  * Which characters make a token depends on what may come next: after '='
  * the value "<" is a bare string, not an operator. So the parser reads the
@@ -26,7 +29,7 @@
 /* Deep enough for any real condition, shallow enough for the stack. */
 #define COND_DEPTH_MAX 256
 
-static const char *const op_names[] = {
+static const char *const op_names[OP_MAX] = {
 	[OP_EQ] = "=",
 	[OP_NE] = "!=",
 	[OP_LT] = "<",
@@ -34,23 +37,71 @@ static const char *const op_names[] = {
 	[OP_GT] = ">",
 	[OP_GE] = ">=",
 	[OP_IN] = "in",
+	[OP_INTERSECTS] = "intersects",
 	[OP_PMATCH] = "pmatch",
 	[OP_STARTSWITH] = "startswith",
 	[OP_ENDSWITH] = "endswith",
 	[OP_CONTAINS] = "contains",
 	[OP_ICONTAINS] = "icontains",
 	[OP_GLOB] = "glob",
+	[OP_IGLOB] = "iglob",
+	[OP_REGEX] = "regex",
 	[OP_EXISTS] = "exists",
 };
 
 const char *cond_op__name(enum cond_op op)
 {
-	return op_names[op];
+	return (unsigned int)op < OP_MAX ? op_names[op] : "?";
+}
+
+bool cond_op__takes_list(enum cond_op op)
+{
+	return op == OP_IN || op == OP_INTERSECTS || op == OP_PMATCH;
+}
+
+/* Longest first, so that "<=" is not read as "<". */
+static const struct {
+	const char *text;
+	enum cond_op op;
+	bool word;
+} ops[] = {
+	{ "==", OP_EQ, false },
+	{ "!=", OP_NE, false },
+	{ "<=", OP_LE, false },
+	{ ">=", OP_GE, false },
+	{ "=", OP_EQ, false },
+	{ "<", OP_LT, false },
+	{ ">", OP_GT, false },
+	{ "exists", OP_EXISTS, true },
+	{ "intersects", OP_INTERSECTS, true },
+	{ "in", OP_IN, true },
+	{ "pmatch", OP_PMATCH, true },
+	{ "startswith", OP_STARTSWITH, true },
+	{ "endswith", OP_ENDSWITH, true },
+	{ "contains", OP_CONTAINS, true },
+	{ "icontains", OP_ICONTAINS, true },
+	{ "glob", OP_GLOB, true },
+	{ "iglob", OP_IGLOB, true },
+	{ "regex", OP_REGEX, true },
+};
+
+#define NOPS (sizeof(ops) / sizeof(ops[0]))
+
+int cond_op__lookup(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < NOPS; i++) {
+		if (strlen(ops[i].text) == n && !memcmp(ops[i].text, s, n))
+			return (int)ops[i].op;
+	}
+	return -1;
 }
 
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+	       c == '\b';
 }
 
 /* What ends a list's name, and a bare value (with the quotes). */
@@ -70,42 +121,35 @@ static bool is_ident_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
-/* Output of the list substitution, growing. */
-struct expander {
-	struct srctext *out;
-	size_t cap;
-	bool failed;
-};
-
-static void expander__put(struct expander *x, const char *s, size_t n, const struct srcpos *pos)
+/* An item that the condition parser would not read back as one bare value. */
+static bool item_needs_quotes(const char *s)
 {
-	size_t i;
+	size_t n = strlen(s);
 
-	if (x->failed)
-		return;
-	if (x->out->len + n + 1 > x->cap) {
-		size_t cap = (x->cap ? x->cap * 2 : 64) + n;
-		char *text = realloc(x->out->text, cap);
-		struct srcpos *p;
+	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
+		return false;
+	return !n || strpbrk(s, " \t\n\r\f\v\b(),=\"'") != NULL;
+}
 
-		if (!text) {
-			x->failed = true;
-			return;
-		}
-		x->out->text = text;
-		p = realloc(x->out->pos, cap * sizeof(*p));
-		if (!p) {
-			x->failed = true;
-			return;
-		}
-		x->out->pos = p;
-		x->cap = cap;
+char *cond__quote(const char *s)
+{
+	size_t n = strlen(s), i, j = 0;
+	char *q;
+
+	if (!item_needs_quotes(s))
+		return strdup(s);
+	q = malloc(2 * n + 3);
+	if (!q)
+		return NULL;
+	q[j++] = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			q[j++] = '\\';
+		q[j++] = s[i];
 	}
-	memcpy(x->out->text + x->out->len, s, n);
-	for (i = 0; i < n; i++)
-		x->out->pos[x->out->len + i] = *pos;
-	x->out->len += n;
-	x->out->text[x->out->len] = '\0';
+	q[j++] = '"';
+	q[j] = '\0';
+	return q;
 }
 
 static struct rules_list *list_find(struct rules_list *const *lists, size_t nlists, const char *s,
@@ -130,17 +174,17 @@ static struct rules_list *list_find(struct rules_list *const *lists, size_t nlis
 int cond__expand_lists(const struct srctext *src, struct rules_list *const *lists, size_t nlists,
 		       struct srctext *out)
 {
-	struct expander x = { .out = out };
+	struct srctext_builder b;
 	size_t i = 0;
 
-	memset(out, 0, sizeof(*out));
+	srctext_builder__init(&b, out);
 	while (i < src->len) {
 		const struct rules_list *l;
 		struct srcpos at;
 		size_t j = i, k;
 
 		if (is_list_delim(src->text[i])) {
-			expander__put(&x, &src->text[i], 1, &src->pos[i]);
+			srctext_builder__copy(&b, src, i, i + 1);
 			i++;
 			continue;
 		}
@@ -148,41 +192,33 @@ int cond__expand_lists(const struct srctext *src, struct rules_list *const *list
 			j++;
 		l = list_find(lists, nlists, &src->text[i], j - i);
 		if (!l) {
-			for (k = i; k < j; k++)
-				expander__put(&x, &src->text[k], 1, &src->pos[k]);
+			srctext_builder__copy(&b, src, i, j);
 			i = j;
 			continue;
 		}
 		at = src->pos[i];
-		while (!x.failed && out->len && is_blank(out->text[out->len - 1]))
+		while (!b.failed && out->len && is_blank(out->text[out->len - 1]))
 			out->len--;
 		while (j < src->len && is_blank(src->text[j]))
 			j++;
 		if (!l->nexpanded) {
-			if (out->len && out->text[out->len - 1] == ',')
+			if (!b.failed && out->len && out->text[out->len - 1] == ',')
 				out->len--;
 			else if (j < src->len && src->text[j] == ',')
 				j++;
 		}
 		if (out->len)
-			expander__put(&x, " ", 1, &at);
+			srctext_builder__put(&b, " ", 1, &at);
 		for (k = 0; k < l->nexpanded; k++) {
 			if (k)
-				expander__put(&x, ", ", 2, &at);
-			expander__put(&x, l->expanded[k], strlen(l->expanded[k]), &at);
+				srctext_builder__put(&b, ", ", 2, &at);
+			srctext_builder__puts(&b, l->expanded[k], &at);
 		}
-		expander__put(&x, " ", 1, &at);
+		srctext_builder__put(&b, " ", 1, &at);
 		i = j;
 	}
 	/* The end of the text keeps the source's end position. */
-	expander__put(&x, "", 0, &src->pos[src->len]);
-	if (!x.failed && out->pos)
-		out->pos[out->len] = src->pos[src->len];
-	if (x.failed) {
-		srctext__free(out);
-		return -ENOMEM;
-	}
-	return 0;
+	return srctext_builder__finish(&b, &src->pos[src->len]);
 }
 
 struct parser {
@@ -238,16 +274,18 @@ static const char *parser__next(struct parser *p, char *buf, size_t size)
 	if (p->i >= p->len)
 		return "the end of the condition";
 	c = p->s[p->i];
+	if (is_blank(c))
+		return "a blank";
 	if (c == '"' || c == '\'') {
 		j++;
 		while (j < p->len && p->s[j] != c && j - p->i < max)
 			j++;
 		if (j < p->len)
 			j++;
-	} else if (c == '(' || c == ')' || c == ',') {
+	} else if (c == '(' || c == ')' || c == ',' || c == '[' || c == ']') {
 		j++;
 	} else {
-		while (j < p->len && !is_blank(p->s[j]) && !strchr("(),\"'", p->s[j]) &&
+		while (j < p->len && !is_blank(p->s[j]) && !strchr("(),\"'[]", p->s[j]) &&
 		       j - p->i < max)
 			j++;
 	}
@@ -267,6 +305,18 @@ static bool parser__at_word(struct parser *p, const char *kw)
 	return p->i + n == p->len || (!is_ident_char(p->s[p->i + n]) && p->s[p->i + n] != '.');
 }
 
+/* A transformer's name right before '(': its length, or 0. */
+static size_t parser__at_xform(struct parser *p)
+{
+	size_t j = p->i;
+
+	while (j < p->len && is_ident_char(p->s[j]))
+		j++;
+	if (j == p->i || j >= p->len || p->s[j] != '(')
+		return 0;
+	return field_xform__lookup(&p->s[p->i], j - p->i) >= 0 ? j - p->i : 0;
+}
+
 static struct cond *cond__new(struct parser *p, enum cond_kind kind, size_t at)
 {
 	struct cond *c = calloc(1, sizeof(*c));
@@ -278,6 +328,138 @@ static struct cond *cond__new(struct parser *p, enum cond_kind kind, size_t at)
 	c->kind = kind;
 	c->pos = p->pos[at];
 	return c;
+}
+
+/* Where a field expression's canonical text goes: never longer than its source. */
+struct fexpr {
+	char *buf;
+	size_t len;
+};
+
+static void fexpr__put(struct fexpr *fx, const char *s, size_t n)
+{
+	memcpy(fx->buf + fx->len, s, n);
+	fx->len += n;
+	fx->buf[fx->len] = '\0';
+}
+
+/* A dotted name: proc.name, evt.arg.flags. Its length, or 0. */
+static size_t parser__dotted(struct parser *p, bool *dotted)
+{
+	size_t start = p->i;
+
+	*dotted = false;
+	if (p->i >= p->len || !is_ident_start(p->s[p->i]))
+		return 0;
+	while (p->i < p->len && (is_ident_char(p->s[p->i]) ||
+				 (p->s[p->i] == '.' && p->i + 1 < p->len &&
+				  is_ident_char(p->s[p->i + 1])))) {
+		*dotted |= p->s[p->i] == '.';
+		p->i++;
+	}
+	return p->i - start;
+}
+
+/* "[2]", "[HOME]", "['a b']" after a field's name. */
+static bool parser__field_arg(struct parser *p, struct fexpr *fx)
+{
+	char buf[48];
+	size_t start;
+
+	fexpr__put(fx, "[", 1);
+	p->i++;
+	start = p->i;
+	if (p->i < p->len && (p->s[p->i] == '"' || p->s[p->i] == '\'')) {
+		char quote = p->s[p->i++];
+
+		while (p->i < p->len && p->s[p->i] != quote) {
+			if (p->s[p->i] == '\\' && p->i + 1 < p->len &&
+			    (p->s[p->i + 1] == quote || p->s[p->i + 1] == '\\'))
+				p->i++;
+			fexpr__put(fx, &p->s[p->i++], 1);
+		}
+		if (p->i >= p->len) {
+			parser__error_at(p, start, "unterminated string");
+			return false;
+		}
+		p->i++;
+	} else {
+		while (p->i < p->len && !is_blank(p->s[p->i]) && !strchr("[]\"'", p->s[p->i]))
+			fexpr__put(fx, &p->s[p->i++], 1);
+		if (p->i == start) {
+			parser__error_at(p, p->i, "expected a field argument but found %s",
+					 parser__next(p, buf, sizeof(buf)));
+			return false;
+		}
+	}
+	if (p->i >= p->len || p->s[p->i] != ']') {
+		parser__error_at(p, p->i, "expected ']' after the field argument but found %s",
+				 parser__next(p, buf, sizeof(buf)));
+		return false;
+	}
+	p->i++;
+	fexpr__put(fx, "]", 1);
+	return true;
+}
+
+/* A field, maybe in transformers, into fx as "tolower(proc.name)". */
+static bool parser__field_expr(struct parser *p, struct fexpr *fx, unsigned int nxforms)
+{
+	size_t start = p->i, n;
+	bool dotted;
+	char buf[48];
+
+	n = parser__at_xform(p);
+	if (n) {
+		if (nxforms >= FIELD_XFORMS_MAX) {
+			parser__error_at(p, start, "more than %d transformers on one field",
+					 FIELD_XFORMS_MAX);
+			return false;
+		}
+		fexpr__put(fx, &p->s[p->i], n + 1);
+		p->i += n + 1;
+		parser__skip_blanks(p);
+		if (!parser__field_expr(p, fx, nxforms + 1))
+			return false;
+		parser__skip_blanks(p);
+		if (p->i >= p->len || p->s[p->i] != ')') {
+			parser__error_at(p, p->i,
+					 "expected ')' to close '%.*s(' but found %s", (int)n,
+					 &p->s[start], parser__next(p, buf, sizeof(buf)));
+			return false;
+		}
+		p->i++;
+		fexpr__put(fx, ")", 1);
+		return true;
+	}
+	n = parser__dotted(p, &dotted);
+	if (!n || !dotted) {
+		p->i = start;
+		parser__error_at(p, start, "expected a field but found %s",
+				 parser__next(p, buf, sizeof(buf)));
+		return false;
+	}
+	fexpr__put(fx, &p->s[start], n);
+	if (p->i < p->len && p->s[p->i] == '[')
+		return parser__field_arg(p, fx);
+	return true;
+}
+
+/* Reads a field expression at the position; the text, or NULL after an error. */
+static char *parser__field_text(struct parser *p)
+{
+	struct fexpr fx = { .buf = malloc(p->len - p->i + 1) };
+
+	if (!fx.buf) {
+		parser__error_at(p, p->i, "out of memory");
+		return NULL;
+	}
+	fx.buf[0] = '\0';
+	if (!parser__field_expr(p, &fx, 0)) {
+		free(fx.buf);
+		return NULL;
+	}
+	return fx.buf;
 }
 
 static struct cond *parser__or(struct parser *p);
@@ -338,51 +520,74 @@ static bool parser__value(struct parser *p, struct cond *c)
 	return true;
 }
 
-static const struct {
-	const char *text;
-	enum cond_op op;
-	bool word;
-} ops[] = {
-	/* Longest first, so that "<=" is not read as "<". */
-	{ "==", OP_EQ, false },
-	{ "!=", OP_NE, false },
-	{ "<=", OP_LE, false },
-	{ ">=", OP_GE, false },
-	{ "=", OP_EQ, false },
-	{ "<", OP_LT, false },
-	{ ">", OP_GT, false },
-	{ "exists", OP_EXISTS, true },
-	{ "in", OP_IN, true },
-	{ "pmatch", OP_PMATCH, true },
-	{ "startswith", OP_STARTSWITH, true },
-	{ "endswith", OP_ENDSWITH, true },
-	{ "contains", OP_CONTAINS, true },
-	{ "icontains", OP_ICONTAINS, true },
-	{ "glob", OP_GLOB, true },
-};
+/* After a comparison: val(field), transformer(field), or a value. */
+static bool parser__rhs(struct parser *p, struct cond *c, const char *op)
+{
+	char buf[48];
+	size_t start = p->i;
 
-static struct cond *parser__check(struct parser *p, size_t start, size_t end)
+	if (p->len - p->i > 4 && !strncmp(&p->s[p->i], "val(", 4)) {
+		struct fexpr fx;
+
+		fx.buf = malloc(p->len - p->i + 1);
+		if (!fx.buf) {
+			parser__error_at(p, start, "out of memory");
+			return false;
+		}
+		fx.len = 0;
+		fexpr__put(&fx, "val(", 4);
+		p->i += 4;
+		parser__skip_blanks(p);
+		if (!parser__field_expr(p, &fx, 0))
+			goto err;
+		parser__skip_blanks(p);
+		if (p->i >= p->len || p->s[p->i] != ')') {
+			parser__error_at(p, p->i, "expected ')' to close 'val(' but found %s",
+					 parser__next(p, buf, sizeof(buf)));
+			goto err;
+		}
+		p->i++;
+		fexpr__put(&fx, ")", 1);
+		c->rhs_name = fx.buf;
+		c->rhs_pos = p->pos[start];
+		return true;
+err:
+		free(fx.buf);
+		return false;
+	}
+	if (parser__at_xform(p)) {
+		c->rhs_name = parser__field_text(p);
+		c->rhs_pos = p->pos[start];
+		return c->rhs_name != NULL;
+	}
+	if (!parser__value(p, c)) {
+		parser__error_at(p, p->i, "expected a value after '%s' but found %s", op,
+				 parser__next(p, buf, sizeof(buf)));
+		return false;
+	}
+	return true;
+}
+
+static struct cond *parser__check(struct parser *p, char *name, size_t start)
 {
 	char buf[48];
 	struct cond *c;
 	size_t i, opstart;
 
 	c = cond__new(p, COND_CHECK, start);
-	if (!c)
+	if (!c) {
+		free(name);
 		return NULL;
-	c->field_name = strndup(&p->s[start], end - start);
-	if (!c->field_name) {
-		parser__error_at(p, start, "out of memory");
-		goto err;
 	}
+	c->field_name = name;
 	parser__skip_blanks(p);
 	opstart = p->i;
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+	for (i = 0; i < NOPS; i++) {
 		if (ops[i].word ? parser__at_word(p, ops[i].text) :
 				  !strncmp(&p->s[p->i], ops[i].text, strlen(ops[i].text)))
 			break;
 	}
-	if (i == sizeof(ops) / sizeof(ops[0])) {
+	if (i == NOPS) {
 		parser__error_at(p, p->i, "expected an operator after '%s' but found %s",
 				 c->field_name, parser__next(p, buf, sizeof(buf)));
 		goto err;
@@ -392,13 +597,12 @@ static struct cond *parser__check(struct parser *p, size_t start, size_t end)
 	if (c->op == OP_EXISTS)
 		return c;
 	parser__skip_blanks(p);
-	if (c->op != OP_IN && c->op != OP_PMATCH) {
-		if (!parser__value(p, c)) {
-			parser__error_at(p, p->i, "expected a value after '%.*s' but found %s",
-					 (int)strlen(ops[i].text), &p->s[opstart],
-					 parser__next(p, buf, sizeof(buf)));
+	if (!cond_op__takes_list(c->op)) {
+		char op[12];
+
+		snprintf(op, sizeof(op), "%.*s", (int)strlen(ops[i].text), &p->s[opstart]);
+		if (!parser__rhs(p, c, op))
 			goto err;
-		}
 		return c;
 	}
 	if (p->i >= p->len || p->s[p->i] != '(') {
@@ -440,10 +644,10 @@ err:
 
 static struct cond *parser__primary(struct parser *p)
 {
-	size_t start, end;
 	const struct macro *m;
 	bool dotted = false, later = false;
-	char buf[48];
+	size_t start, n;
+	char buf[48], *name;
 	struct cond *c;
 
 	parser__skip_blanks(p);
@@ -469,30 +673,21 @@ static struct cond *parser__primary(struct parser *p)
 				 parser__next(p, buf, sizeof(buf)));
 		return NULL;
 	}
-	while (p->i < p->len && (is_ident_char(p->s[p->i]) ||
-				 (p->s[p->i] == '.' && p->i + 1 < p->len &&
-				  is_ident_char(p->s[p->i + 1])))) {
-		dotted |= p->s[p->i] == '.';
-		p->i++;
+	if (parser__at_xform(p)) {
+		name = parser__field_text(p);
+		return name ? parser__check(p, name, start) : NULL;
 	}
-	/* A field argument, as in proc.aname[2]: kept in the name, which then
-	 * fails to resolve, since no field here takes one. */
-	if (p->i < p->len && p->s[p->i] == '[') {
-		const char *close = memchr(&p->s[p->i], ']', p->len - p->i);
-
-		if (close) {
-			p->i = (size_t)(close - p->s) + 1;
-			dotted = true;
-		}
+	n = parser__dotted(p, &dotted);
+	if (dotted) {
+		p->i = start;
+		name = parser__field_text(p);
+		return name ? parser__check(p, name, start) : NULL;
 	}
-	end = p->i;
-	if (dotted)
-		return parser__check(p, start, end);
 
 	c = cond__new(p, COND_MACRO, start);
 	if (!c)
 		return NULL;
-	c->field_name = strndup(&p->s[start], end - start);
+	c->field_name = strndup(&p->s[start], n);
 	if (!c->field_name) {
 		parser__error_at(p, start, "out of memory");
 		cond__free(c);
@@ -505,10 +700,9 @@ static struct cond *parser__primary(struct parser *p)
 			parser__error_at(p, start,
 					 "macro '%.*s' is not defined before this one: a macro can "
 					 "only use macros defined before it",
-					 (int)(end - start), &p->s[start]);
+					 (int)n, &p->s[start]);
 		else
-			parser__error_at(p, start, "undefined macro '%.*s'", (int)(end - start),
-					 &p->s[start]);
+			parser__error_at(p, start, "undefined macro '%.*s'", (int)n, &p->s[start]);
 		return NULL;
 	}
 	c->macro = m;
@@ -635,9 +829,18 @@ void cond__free(struct cond *c)
 	cond__free(c->left);
 	cond__free(c->right);
 	free(c->field_name);
+	free(c->rhs_name);
 	for (i = 0; i < c->nvalues; i++)
 		free(c->values[i].text);
 	free(c->values);
+	field_ref__free(&c->lhs);
+	field_ref__free(&c->rhs);
+	if (c->re) {
+		regfree(c->re);
+		free(c->re);
+	}
+	free(c->nets);
+	free(c->paths);
 	free(c);
 }
 
@@ -672,7 +875,9 @@ void cond__dump(const struct cond *c, struct strbuf *sb)
 		break;
 	case COND_CHECK:
 		strbuf__printf(sb, "(%s %s", c->field_name, cond_op__name(c->op));
-		if (c->op == OP_IN || c->op == OP_PMATCH) {
+		if (c->rhs_name) {
+			strbuf__printf(sb, " %s", c->rhs_name);
+		} else if (cond_op__takes_list(c->op)) {
 			strbuf__puts(sb, " (");
 			for (i = 0; i < c->nvalues; i++) {
 				if (i)

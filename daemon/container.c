@@ -1,38 +1,78 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Cgroup id to container. The BPF side tells each cgroup's path once, before
- * the first event that carries its id; every event then looks its id up here,
- * so a lookup is a hash probe and nothing more. Only container cgroups are
- * kept: everything else is the host.
+ * the first event that carries its id, and its removal; every event then
+ * looks its id up here, so a lookup is a hash probe and nothing more. Only
+ * container cgroups are kept: everything else is the host.
+ *
+ * Everything here belongs to the event thread, which is the only one to
+ * touch it: no locks. Metadata is read by the resolver thread
+ * (container_resolver.c) and comes in through containers__poll, which
+ * replaces a container's metadata pointer whole; a lookup's result is
+ * therefore valid until the next call that can change the table.
+ *
+ *   entry   one per container cgroup: hash by cgroup id, LRU list, bounded
+ *   info    one per container, shared by its cgroups (a container may have
+ *           several: podman's libpod-<id>.scope and .scope/container), with
+ *           its metadata; freed with its last cgroup. An info without
+ *           cgroups holds metadata read ahead of the container's first
+ *           event, for a while and in bounded number.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "vigil.h"
+#include "container_internal.h"
 
-/* A power of two, so that the hash can shift instead of divide. */
-#define CONTAINERS_BUCKETS 4096
-#define CONTAINERS_BUCKET_BITS 12
+/* Powers of two, so that the hashes can shift instead of divide. */
+#define ENTRY_BUCKET_BITS 12
+#define INFO_BUCKET_BITS 12
+/* Metadata read ahead waits this long, and this much of it, for its container's first event. */
+#define PREFETCH_HELD_MAX 1024
+#define PREFETCH_TTL_MS 120000
+/* Containers just forgotten, whose metadata may still be on its way. */
+#define FORGOTTEN_MAX 64
 
-_Static_assert(CONTAINERS_BUCKETS == 1 << CONTAINERS_BUCKET_BITS, "bucket count");
+struct container_info {
+	struct container c;          /* what lookups return; c.meta is meta */
+	struct container_meta *meta;
+	struct container_info *hnext;
+	/* while no cgroup holds it: oldest first */
+	struct container_info *held_newer;
+	struct container_info *held_older;
+	uint64_t held_since_ms;
+	bool held;
+	size_t ncgroups;
+	bool resolving;              /* the resolver owes it a final answer */
+	bool final;                  /* it has had its final answer */
+};
 
 struct container_entry {
 	uint64_t cgroup_id;
 	struct container_entry *hnext;  /* next in the bucket */
 	struct container_entry *newer;  /* toward the most recently used */
 	struct container_entry *older;
-	struct container c;
+	struct container_info *info;
 };
 
 struct containers {
-	char *podman_root;
-	char *docker_root;
-	struct container_entry *buckets[CONTAINERS_BUCKETS];
+	struct resolver *resolver;
+	struct container_entry *buckets[1 << ENTRY_BUCKET_BITS];
+	struct container_info *infos[1 << INFO_BUCKET_BITS];
 	struct container_entry *newest;
 	struct container_entry *oldest;
+	struct container_info *held_newest;
+	struct container_info *held_oldest;
 	size_t count;
+	size_t ninfos;
+	size_t nheld;
 	uint64_t evictions;
+	uint64_t removed;
+	char forgotten[FORGOTTEN_MAX][CONTAINER_ID_LEN + 1];
+	size_t forgotten_next;
+	containers_forget_fn forget;
+	void *forget_ctx;
 };
 
 const struct container container_host = {
@@ -42,49 +82,94 @@ const struct container container_host = {
 	.name = "host",
 };
 
-/* cgroup ids are kernfs inode numbers, mostly sequential: mix before taking the top bits. */
-static size_t bucket__index(uint64_t cgroup_id)
+void container_config__defaults(struct container_config *config)
 {
-	return (cgroup_id * 0x9e3779b97f4a7c15ULL) >> (64 - CONTAINERS_BUCKET_BITS);
+	memset(config, 0, sizeof(*config));
+	config->podman_root = "/var/lib/containers/storage";
+	config->podman_user_root = "%h/.local/share/containers/storage";
+	config->docker_root = "/var/lib/docker";
+	config->containerd_root = "/run/containerd/io.containerd.runtime.v2.task";
+	config->containerd_db = "/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db";
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* cgroup ids are kernfs inode numbers, mostly sequential: mix before taking the top bits. */
+static size_t entry__bucket(uint64_t cgroup_id)
+{
+	return (cgroup_id * 0x9e3779b97f4a7c15ULL) >> (64 - ENTRY_BUCKET_BITS);
+}
+
+/* Container ids are random hex already. */
+static size_t info__bucket(const char *full_id)
+{
+	uint64_t h = 0;
+	size_t i;
+
+	for (i = 0; i < 16 && full_id[i]; i++)
+		h = h << 4 | (uint64_t)(full_id[i] & 0x0f);
+	return (h * 0x9e3779b97f4a7c15ULL) >> (64 - INFO_BUCKET_BITS);
 }
 
 struct containers *containers__new(const struct container_config *config)
 {
+	struct container_config none = { 0 };
 	struct containers *cs = calloc(1, sizeof(*cs));
+	int err;
 
 	if (!cs)
 		return NULL;
-	if (config && config->podman_root) {
-		cs->podman_root = strdup(config->podman_root);
-		if (!cs->podman_root)
-			goto err_free;
+	err = resolver__start(&cs->resolver, config ? config : &none);
+	if (err == -ENOMEM) {
+		free(cs);
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (config && config->docker_root) {
-		cs->docker_root = strdup(config->docker_root);
-		if (!cs->docker_root)
-			goto err_free;
-	}
+	/* Without the thread containers are still known by their ids. */
+	if (err)
+		log_warnx("failed to start the container metadata reader: %s; containers will "
+			  "have ids but no names", strerror(-err));
 	return cs;
+}
 
-err_free:
-	containers__free(cs);
-	errno = ENOMEM;
-	return NULL;
+static void info__free(struct container_info *info)
+{
+	container_meta__free(info->meta);
+	free(info);
 }
 
 void containers__free(struct containers *cs)
 {
 	struct container_entry *e, *older;
+	struct container_info *info, *next;
+	size_t i;
 
 	if (!cs)
 		return;
+	resolver__stop(cs->resolver);
 	for (e = cs->newest; e; e = older) {
 		older = e->older;
 		free(e);
 	}
-	free(cs->podman_root);
-	free(cs->docker_root);
+	for (i = 0; i < sizeof(cs->infos) / sizeof(cs->infos[0]); i++) {
+		for (info = cs->infos[i]; info; info = next) {
+			next = info->hnext;
+			info__free(info);
+		}
+	}
 	free(cs);
+}
+
+void containers__set_forget_fn(struct containers *cs, containers_forget_fn fn, void *ctx)
+{
+	cs->forget = fn;
+	cs->forget_ctx = ctx;
 }
 
 size_t containers__count(const struct containers *cs)
@@ -97,18 +182,122 @@ uint64_t containers__evictions(const struct containers *cs)
 	return cs->evictions;
 }
 
-static struct container_entry *containers__find(struct containers *cs, uint64_t cgroup_id)
+void containers__stats(const struct containers *cs, struct containers_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->cgroups = cs->count;
+	st->containers = cs->ninfos - cs->nheld;
+	st->prefetched_held = cs->nheld;
+	st->evictions = cs->evictions;
+	st->removed = cs->removed;
+	resolver__stats(cs->resolver, st);
+}
+
+/* Infos */
+
+static struct container_info *info__find(struct containers *cs, const char *full_id)
+{
+	struct container_info *info;
+
+	for (info = cs->infos[info__bucket(full_id)]; info; info = info->hnext) {
+		if (!strcmp(info->c.full_id, full_id))
+			return info;
+	}
+	return NULL;
+}
+
+static struct container_info *info__new(struct containers *cs, const char *full_id,
+					enum container_runtime runtime)
+{
+	struct container_info *info = calloc(1, sizeof(*info));
+	size_t b;
+
+	if (!info)
+		return NULL;
+	info->c.runtime = runtime;
+	memcpy(info->c.full_id, full_id, CONTAINER_ID_LEN);
+	memcpy(info->c.id, full_id, CONTAINER_SHORT_ID_LEN);
+	b = info__bucket(full_id);
+	info->hnext = cs->infos[b];
+	cs->infos[b] = info;
+	cs->ninfos++;
+	return info;
+}
+
+static void held__unlink(struct containers *cs, struct container_info *info)
+{
+	if (!info->held)
+		return;
+	info->held = false;
+	if (info->held_newer)
+		info->held_newer->held_older = info->held_older;
+	else
+		cs->held_newest = info->held_older;
+	if (info->held_older)
+		info->held_older->held_newer = info->held_newer;
+	else
+		cs->held_oldest = info->held_newer;
+	info->held_newer = info->held_older = NULL;
+	cs->nheld--;
+}
+
+static void held__push(struct containers *cs, struct container_info *info)
+{
+	info->held = true;
+	info->held_since_ms = now_ms();
+	info->held_newer = NULL;
+	info->held_older = cs->held_newest;
+	if (cs->held_newest)
+		cs->held_newest->held_newer = info;
+	else
+		cs->held_oldest = info;
+	cs->held_newest = info;
+	cs->nheld++;
+}
+
+/* Takes info out of the table and frees it; the resolver need not answer any more. */
+static void info__forget(struct containers *cs, struct container_info *info)
+{
+	struct container_info **pp = &cs->infos[info__bucket(info->c.full_id)];
+
+	while (*pp != info)
+		pp = &(*pp)->hnext;
+	*pp = info->hnext;
+	held__unlink(cs, info);
+	/* Read ahead, or asked for: either way the resolver may still be at it. */
+	if (!info->final) {
+		resolver__cancel(cs->resolver, info->c.full_id);
+		memcpy(cs->forgotten[cs->forgotten_next], info->c.full_id, CONTAINER_ID_LEN + 1);
+		cs->forgotten_next = (cs->forgotten_next + 1) % FORGOTTEN_MAX;
+	}
+	cs->ninfos--;
+	info__free(info);
+}
+
+static void info__set_meta(struct container_info *info, struct container_meta *meta)
+{
+	container_meta__free(info->meta);
+	info->meta = meta;
+	info->c.meta = meta;
+	/* The readers let only valid names through, and shorter than the field. */
+	if (meta && meta->name)
+		snprintf(info->c.name, sizeof(info->c.name), "%s", meta->name);
+}
+
+/* Entries */
+
+static struct container_entry *entry__find(struct containers *cs, uint64_t cgroup_id)
 {
 	struct container_entry *e;
 
-	for (e = cs->buckets[bucket__index(cgroup_id)]; e; e = e->hnext) {
+	for (e = cs->buckets[entry__bucket(cgroup_id)]; e; e = e->hnext) {
 		if (e->cgroup_id == cgroup_id)
 			return e;
 	}
 	return NULL;
 }
 
-static void containers__lru_unlink(struct containers *cs, struct container_entry *e)
+static void lru__unlink(struct containers *cs, struct container_entry *e)
 {
 	if (e->newer)
 		e->newer->older = e->older;
@@ -121,7 +310,7 @@ static void containers__lru_unlink(struct containers *cs, struct container_entry
 	e->newer = e->older = NULL;
 }
 
-static void containers__lru_push(struct containers *cs, struct container_entry *e)
+static void lru__push(struct containers *cs, struct container_entry *e)
 {
 	e->newer = NULL;
 	e->older = cs->newest;
@@ -132,131 +321,195 @@ static void containers__lru_push(struct containers *cs, struct container_entry *
 	cs->newest = e;
 }
 
-/* Takes e out of the table; the caller frees or reuses it. */
-static void containers__unlink(struct containers *cs, struct container_entry *e)
+/* Takes e out of the table and frees it, and its container with its last cgroup. */
+static void entry__drop(struct containers *cs, struct container_entry *e)
 {
-	struct container_entry **pp = &cs->buckets[bucket__index(e->cgroup_id)];
+	struct container_entry **pp = &cs->buckets[entry__bucket(e->cgroup_id)];
+	struct container_info *info = e->info;
 
 	while (*pp != e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
-	containers__lru_unlink(cs, e);
+	lru__unlink(cs, e);
 	cs->count--;
+	free(e);
+	if (!--info->ncgroups)
+		info__forget(cs, info);
 }
 
-static void containers__link(struct containers *cs, struct container_entry *e)
+static void entry__link(struct containers *cs, struct container_entry *e)
 {
-	size_t b = bucket__index(e->cgroup_id);
+	size_t b = entry__bucket(e->cgroup_id);
 
 	e->hnext = cs->buckets[b];
 	cs->buckets[b] = e;
-	containers__lru_push(cs, e);
+	lru__push(cs, e);
 	cs->count++;
 }
 
-/* A free entry: a new one while there is room, else the least recently used. */
-static struct container_entry *containers__entry(struct containers *cs)
+/* Makes room for one more entry by forgetting the least recently used one. */
+static void containers__evict(struct containers *cs)
 {
-	struct container_entry *e;
+	struct container_entry *e = cs->oldest;
+	uint64_t cgroup_id = e->cgroup_id;
 
-	if (cs->count < CONTAINERS_MAX)
-		return malloc(sizeof(*e));
-	/*
-	 * The BPF side will not tell this cgroup again: its later events, if
-	 * any, will count as the host's. Say so once; the counter says how often.
-	 */
+	/* Say it once; the counter says how often. */
 	if (!cs->evictions++)
 		log_warnx("more than %d container cgroups: forgetting the least recently used",
 			  CONTAINERS_MAX);
-	e = cs->oldest;
-	containers__unlink(cs, e);
-	return e;
+	entry__drop(cs, e);
+	/* The cgroup still lives: have the kernel tell its path again on its next event. */
+	if (cs->forget)
+		cs->forget(cs->forget_ctx, cgroup_id);
 }
 
-/* Another cgroup of the same container (a sub-cgroup, a restart) already named it. */
-static const struct container_entry *containers__find_full_id(const struct containers *cs,
-							      const char *full_id)
-{
-	const struct container_entry *e;
+/* Results */
 
-	for (e = cs->newest; e; e = e->older) {
-		if (!strcmp(e->c.full_id, full_id))
-			return e;
+/* Whether full_id's container was forgotten just now, with an answer still owed. */
+static bool containers__just_forgot(const struct containers *cs, const char *full_id)
+{
+	size_t i;
+
+	for (i = 0; i < FORGOTTEN_MAX; i++) {
+		if (!strcmp(cs->forgotten[i], full_id))
+			return true;
 	}
-	return NULL;
+	return false;
 }
 
-static void container__read_name(const struct containers *cs, struct container *c)
+static void containers__take_results(struct containers *cs)
 {
-	int err = -ENOENT;
+	struct resolver_result *res, *next;
+	struct container_info *info;
 
-	if (c->runtime == RUNTIME_PODMAN && cs->podman_root)
-		err = container_meta__podman_name(cs->podman_root, c->full_id, c->name,
-						  sizeof(c->name));
-	else if (c->runtime == RUNTIME_DOCKER && cs->docker_root)
-		err = container_meta__docker_name(cs->docker_root, c->full_id, c->name,
-						  sizeof(c->name));
-	if (err && err != -ENOENT)
-		log_debug("failed to read the name of %s container %s: %s",
-			  container_runtime__name(c->runtime), c->id, strerror(-err));
-	if (err)
-		c->name[0] = '\0';
+	for (res = resolver__take(cs->resolver); res; res = next) {
+		next = res->next;
+		info = info__find(cs, res->full_id);
+		/* An answer that crossed our cancel: its container is gone. */
+		if (!info && res->meta && !containers__just_forgot(cs, res->full_id)) {
+			/* Read ahead of the container's first event: hold it a while. */
+			if (cs->nheld == PREFETCH_HELD_MAX)
+				info__forget(cs, cs->held_oldest);
+			info = info__new(cs, res->full_id, res->runtime);
+			if (info)
+				held__push(cs, info);
+		}
+		if (info) {
+			if (res->meta) {
+				info__set_meta(info, res->meta);
+				res->meta = NULL;
+			}
+			if (res->final) {
+				info->resolving = false;
+				info->final = true;
+			}
+			if (res->runtime != RUNTIME_HOST)
+				info->c.runtime = res->runtime;
+		}
+		resolver_result__free(res);
+	}
+}
+
+void containers__poll(struct containers *cs)
+{
+	uint64_t now;
+
+	containers__take_results(cs);
+	if (!cs->held_oldest)
+		return;
+	now = now_ms();
+	while (cs->held_oldest && now - cs->held_oldest->held_since_ms >= PREFETCH_TTL_MS)
+		info__forget(cs, cs->held_oldest);
+}
+
+/* The info of container full_id for a new cgroup of it, asking for its metadata if need be. */
+static struct container_info *containers__hold_info(struct containers *cs, const char *full_id,
+						    enum container_runtime runtime, uint32_t uid)
+{
+	struct container_info *info;
+
+	/* Metadata read ahead may be waiting for exactly this: take it in first. */
+	containers__take_results(cs);
+	info = info__find(cs, full_id);
+	if (!info) {
+		info = info__new(cs, full_id, runtime);
+		if (!info)
+			return NULL;
+	} else {
+		held__unlink(cs, info);
+	}
+	/* Where the state was found says more than the cgroup's name: kubelet's
+	 * cgroupfs layout is containerd's and cri-dockerd's alike. */
+	if (info->c.runtime == RUNTIME_HOST)
+		info->c.runtime = runtime;
+	if (!info->meta && !info->resolving &&
+	    !resolver__submit(cs->resolver, runtime, full_id, uid)) {
+		info->resolving = true;
+		info->final = false;
+	}
+	return info;
 }
 
 void containers__add_cgroup(struct containers *cs, uint64_t cgroup_id, const char *path)
 {
-	const struct container_entry *sibling;
 	enum container_runtime runtime;
 	char full_id[CONTAINER_ID_LEN + 1];
+	struct container_info *info;
 	struct container_entry *e;
+	uint32_t uid = RESOLVER_NO_UID;
 
-	e = containers__find(cs, cgroup_id);
+	e = entry__find(cs, cgroup_id);
 	if (cgroup_path__parse(path, &runtime, full_id)) {
-		if (e) {
-			containers__unlink(cs, e);
-			free(e);
-		}
+		if (e)
+			entry__drop(cs, e);
 		return;
 	}
 	if (e) {
-		if (e->c.runtime == runtime && !strcmp(e->c.full_id, full_id)) {
-			containers__lru_unlink(cs, e);
-			containers__lru_push(cs, e);
+		if (!strcmp(e->info->c.full_id, full_id)) {
+			lru__unlink(cs, e);
+			lru__push(cs, e);
 			return;
 		}
-		containers__unlink(cs, e);
-	} else {
-		e = containers__entry(cs);
-		if (!e) {
-			log_warnx("failed to remember container %.12s of cgroup %llu: %s", full_id,
-				  (unsigned long long)cgroup_id, strerror(ENOMEM));
-			return;
-		}
+		entry__drop(cs, e);
 	}
+	if (runtime == RUNTIME_PODMAN && cgroup_path__rootless_uid(path, &uid))
+		uid = RESOLVER_NO_UID;
 
-	memset(e, 0, sizeof(*e));
+	if (cs->count >= CONTAINERS_MAX)
+		containers__evict(cs);
+	e = calloc(1, sizeof(*e));
+	info = e ? containers__hold_info(cs, full_id, runtime, uid) : NULL;
+	if (!info) {
+		free(e);
+		log_warnx("failed to remember container %.12s of cgroup %llu: %s", full_id,
+			  (unsigned long long)cgroup_id, strerror(ENOMEM));
+		return;
+	}
 	e->cgroup_id = cgroup_id;
-	e->c.runtime = runtime;
-	memcpy(e->c.full_id, full_id, sizeof(e->c.full_id));
-	memcpy(e->c.id, full_id, CONTAINER_SHORT_ID_LEN);
-	e->c.id[CONTAINER_SHORT_ID_LEN] = '\0';
-	sibling = containers__find_full_id(cs, full_id);
-	if (sibling && sibling->c.runtime == runtime)
-		memcpy(e->c.name, sibling->c.name, sizeof(e->c.name));
-	else
-		container__read_name(cs, &e->c);
-	containers__link(cs, e);
+	e->info = info;
+	info->ncgroups++;
+	entry__link(cs, e);
+}
+
+void containers__remove_cgroup(struct containers *cs, uint64_t cgroup_id)
+{
+	struct container_entry *e = entry__find(cs, cgroup_id);
+
+	if (!e)
+		return;
+	cs->removed++;
+	entry__drop(cs, e);
 }
 
 const struct container *containers__lookup(struct containers *cs, uint64_t cgroup_id)
 {
-	struct container_entry *e = containers__find(cs, cgroup_id);
+	struct container_entry *e = entry__find(cs, cgroup_id);
 
 	if (!e)
 		return &container_host;
 	if (e != cs->newest) {
-		containers__lru_unlink(cs, e);
-		containers__lru_push(cs, e);
+		lru__unlink(cs, e);
+		lru__push(cs, e);
 	}
-	return &e->c;
+	return &e->info->c;
 }

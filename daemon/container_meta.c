@@ -1,322 +1,377 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Container names from the state the runtimes keep on disk. Both files are
- * JSON, which libyaml reads as YAML; they are walked as an event stream so
- * that a large containers.json costs no more memory than a small one.
+ * struct container_meta: building one from the runtimes' state (the readers
+ * in container_storage.c, container_docker.c and container_containerd.c),
+ * freeing it, and the parts every reader shares: image references, labels,
+ * Kubernetes' own labels and timestamps.
  *
- * libyaml holds an object key to YAML's 1024-character limit on implicit
- * keys, so a longer key (a docker label's, say) fails the whole file: the
- * container then has no name, and is still known by its id.
+ * Everything here comes from files any container can influence (labels,
+ * annotations, names), so every string is bounded and a label past the
+ * bounds is left out rather than cut.
  */
 #include <errno.h>
-#include <limits.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+#include <time.h>
 
-#include "vigil.h"
+#include "container_internal.h"
 
-struct json_reader {
-	FILE *f;
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	bool have_ev;
-};
-
-static int json_reader__open(struct json_reader *r, const char *path)
+struct container_meta *container_meta__new(void)
 {
-	memset(r, 0, sizeof(*r));
-	r->f = fopen(path, "re");
-	if (!r->f)
-		return -errno;
-	if (!yaml_parser_initialize(&r->parser)) {
-		fclose(r->f);
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_file(&r->parser, r->f);
-	return 0;
+	return calloc(1, sizeof(struct container_meta));
 }
 
-static void json_reader__close(struct json_reader *r)
-{
-	if (r->have_ev)
-		yaml_event_delete(&r->ev);
-	yaml_parser_delete(&r->parser);
-	fclose(r->f);
-}
-
-static int json_reader__next(struct json_reader *r)
-{
-	if (r->have_ev) {
-		yaml_event_delete(&r->ev);
-		r->have_ev = false;
-	}
-	if (!yaml_parser_parse(&r->parser, &r->ev))
-		return -EINVAL;
-	r->have_ev = true;
-	return 0;
-}
-
-static int json_reader__expect(struct json_reader *r, yaml_event_type_t type)
-{
-	int err = json_reader__next(r);
-
-	if (err)
-		return err;
-	return r->ev.type == type ? 0 : -EINVAL;
-}
-
-/* Opens path and leaves the reader on the start of its top-level value, of type top. */
-static int json_reader__open_document(struct json_reader *r, const char *path,
-				      yaml_event_type_t top)
-{
-	int err = json_reader__open(r, path);
-
-	if (err)
-		return err;
-	if (json_reader__expect(r, YAML_STREAM_START_EVENT) ||
-	    json_reader__expect(r, YAML_DOCUMENT_START_EVENT) || json_reader__expect(r, top)) {
-		json_reader__close(r);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Skips the value starting at the current event, leaving the reader on its last event. */
-static int json_reader__skip(struct json_reader *r)
-{
-	int depth = 0, err;
-
-	for (;;) {
-		switch (r->ev.type) {
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			depth++;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_SCALAR_EVENT:
-		case YAML_ALIAS_EVENT:
-			break;
-		default:
-			return -EINVAL;
-		}
-		if (depth <= 0)
-			return depth ? -EINVAL : 0;
-		err = json_reader__next(r);
-		if (err)
-			return err;
-	}
-}
-
-static bool json_reader__is_scalar(const struct json_reader *r, const char *s)
-{
-	size_t len = strlen(s);
-
-	return r->ev.type == YAML_SCALAR_EVENT && r->ev.data.scalar.length == len &&
-	       !memcmp(r->ev.data.scalar.value, s, len);
-}
-
-/* A JSON string, as opposed to null, a number or a boolean. */
-static bool json_reader__is_string(const struct json_reader *r)
-{
-	return r->ev.type == YAML_SCALAR_EVENT &&
-	       r->ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-}
-
-/*
- * Copies a name the way docker and podman both allow one,
- * [a-zA-Z0-9][a-zA-Z0-9_.-]*: anything else did not come from the runtime,
- * and must not reach an alert.
- */
-static bool name__copy(const char *s, size_t len, char *name, size_t size)
+void labels__free(struct label *labels, size_t n)
 {
 	size_t i;
 
-	if (!len || len >= size)
-		return false;
+	for (i = 0; i < n; i++) {
+		free(labels[i].key);
+		free(labels[i].value);
+	}
+	free(labels);
+}
+
+void container_meta__free(struct container_meta *m)
+{
+	if (!m)
+		return;
+	free(m->name);
+	free(m->image);
+	free(m->image_repository);
+	free(m->image_tag);
+	free(m->image_digest);
+	free(m->image_id);
+	labels__free(m->labels, m->nlabels);
+	free(m->pod_name);
+	free(m->pod_namespace);
+	free(m->pod_uid);
+	labels__free(m->pod_labels, m->npod_labels);
+	free(m);
+}
+
+int meta__set(char **field, const char *s, size_t len)
+{
+	char *copy = strndup(s, len);
+
+	if (!copy)
+		return -ENOMEM;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/*
+ * A name the way docker, podman and Kubernetes all allow one,
+ * [a-zA-Z0-9][a-zA-Z0-9_.-]*: anything else did not come from the runtime,
+ * and must not reach an alert.
+ */
+int meta__set_name(struct container_meta *m, const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= CONTAINER_NAME_MAX)
+		return 0;
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 			continue;
 		if (!i || (c != '_' && c != '.' && c != '-'))
+			return 0;
+	}
+	return meta__set(&m->name, s, len);
+}
+
+/* "sha256:<hex>" and "<hex>" both name an image by its config's digest: keep the hex. */
+int meta__set_image_id(struct container_meta *m, const char *s, size_t len)
+{
+	if (len > 7 && !memcmp(s, "sha256:", 7)) {
+		s += 7;
+		len -= 7;
+	}
+	if (!len)
+		return 0;
+	return meta__set(&m->image_id, s, len);
+}
+
+const char *labels__get(const struct label *labels, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(labels[i].key, key))
+			return labels[i].value;
+	}
+	return NULL;
+}
+
+int labels__add(struct label **labels, size_t *n, size_t max, size_t value_max, const char *key,
+		size_t klen, const char *value, size_t vlen)
+{
+	struct label *grown;
+	char *k, *v;
+	size_t i;
+
+	if (!klen || klen > CONTAINER_LABEL_KEY_MAX || vlen > value_max || memchr(key, '\0', klen))
+		return 0;
+	for (i = 0; i < *n; i++) {
+		if (strlen((*labels)[i].key) == klen && !memcmp((*labels)[i].key, key, klen))
+			return meta__set(&(*labels)[i].value, value, vlen);
+	}
+	if (*n >= max)
+		return 0;
+	k = strndup(key, klen);
+	v = strndup(value, vlen);
+	grown = k && v ? realloc(*labels, (*n + 1) * sizeof(**labels)) : NULL;
+	if (!grown) {
+		free(k);
+		free(v);
+		return -ENOMEM;
+	}
+	grown[*n].key = k;
+	grown[*n].value = v;
+	*labels = grown;
+	(*n)++;
+	return 0;
+}
+
+int labels__set(struct label **labels, size_t *n, const char *key, size_t klen,
+		const char *value, size_t vlen)
+{
+	return labels__add(labels, n, CONTAINER_LABELS_MAX, CONTAINER_LABEL_VALUE_MAX, key, klen,
+			   value, vlen);
+}
+
+const char *container_meta__label(const struct container_meta *m, const char *key)
+{
+	return m ? labels__get(m->labels, m->nlabels, key) : NULL;
+}
+
+const char *container_meta__pod_label(const struct container_meta *m, const char *key)
+{
+	return m ? labels__get(m->pod_labels, m->npod_labels, key) : NULL;
+}
+
+struct labels_json {
+	struct label **labels;
+	size_t *n;
+};
+
+static int labels_json__value(void *ctx, enum json_event ev, const struct json_path *path,
+			      const struct json_value *v)
+{
+	struct labels_json *lj = ctx;
+
+	if (ev != JSON_SCALAR || !json_path__is(path, 1, NULL) || !v->string)
+		return 0;
+	return labels__set(lj->labels, lj->n, path->comp[0].key, path->comp[0].len, v->s, v->len);
+}
+
+int labels__from_json(struct label **labels, size_t *n, const char *json, size_t len)
+{
+	struct labels_json lj = { labels, n };
+
+	return json__walk_buf(json, len, labels_json__value, &lj);
+}
+
+/* The digest part of a reference: "<algorithm>:<hex>" as the OCI spec defines it. */
+static bool digest__valid(const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len);
+	size_t i;
+
+	if (!colon || colon == s || colon == s + len - 1)
+		return false;
+	for (i = colon - s + 1; i < len; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	}
-	memcpy(name, s, len);
-	name[len] = '\0';
 	return true;
 }
 
-/* Copies the string at the current event into name, if it is a valid one. */
-static bool json_reader__copy_name(const struct json_reader *r, bool strip_slash, char *name,
-				   size_t size)
-{
-	const char *s = (const char *)r->ev.data.scalar.value;
-	size_t len = r->ev.data.scalar.length;
-
-	if (!json_reader__is_string(r))
-		return false;
-	if (strip_slash && len && s[0] == '/') {
-		s++;
-		len--;
-	}
-	return name__copy(s, len, name, size);
-}
-
-/* The value of "names" starts at the current event: takes names[0]. */
-static int podman__names(struct json_reader *r, char *name, size_t size, bool *named)
-{
-	bool first = true;
-	int err;
-
-	if (r->ev.type != YAML_SEQUENCE_START_EVENT)
-		return json_reader__skip(r);
-	for (;;) {
-		err = json_reader__next(r);
-		if (err)
-			return err;
-		if (r->ev.type == YAML_SEQUENCE_END_EVENT)
-			return 0;
-		if (first)
-			*named = json_reader__copy_name(r, false, name, size);
-		first = false;
-		err = json_reader__skip(r);
-		if (err)
-			return err;
-	}
-}
-
 /*
- * One object of containers.json, {"id": ..., "names": [...], ...}, after its
- * start. Returns 1 when its id is full_id, with name filled from names[0] or
- * "" if that is not a valid name; 0 for another container.
+ * [registry[:port]/]path[:tag][@digest]. The tag's colon is the last one
+ * after the last slash, so a registry's port ("registry:5000/a/b") is not
+ * taken for one. A reference with neither tag nor digest means ":latest" to
+ * every runtime, and is reported so, because that is what was pulled.
  */
-static int podman__object(struct json_reader *r, const char *full_id, char *name, size_t size)
+int container_meta__set_image(struct container_meta *m, const char *ref)
 {
-	bool is_ours = false, named = false, key_id, key_names;
+	size_t len = strlen(ref), repo_len;
+	const char *at, *slash, *colon, *tag = NULL, *digest = NULL;
+	size_t tag_len = 0, digest_len = 0;
 	int err;
 
-	for (;;) {
-		err = json_reader__next(r);
-		if (err)
-			return err;
-		if (r->ev.type == YAML_MAPPING_END_EVENT)
-			break;
-		if (r->ev.type != YAML_SCALAR_EVENT)
-			return -EINVAL;
-		key_id = json_reader__is_scalar(r, "id");
-		key_names = json_reader__is_scalar(r, "names");
-		err = json_reader__next(r);
-		if (err)
-			return err;
-		if (key_id)
-			is_ours = json_reader__is_scalar(r, full_id);
-		if (key_names) {
-			named = false;
-			err = podman__names(r, name, size, &named);
-		} else {
-			err = json_reader__skip(r);
-		}
-		if (err)
-			return err;
+	if (!len)
+		return -EINVAL;
+	/* Run by image id ("sha256:<hex>"): no repository to speak of. */
+	if (!strncmp(ref, "sha256:", 7) && digest__valid(ref, len)) {
+		free(m->image_repository);
+		free(m->image_tag);
+		free(m->image_digest);
+		m->image_repository = m->image_tag = m->image_digest = NULL;
+		return meta__set(&m->image, ref, len);
 	}
-	if (!is_ours)
+	at = memchr(ref, '@', len);
+	repo_len = at ? (size_t)(at - ref) : len;
+	if (at && digest__valid(at + 1, len - repo_len - 1)) {
+		digest = at + 1;
+		digest_len = len - repo_len - 1;
+	} else if (at) {
+		return -EINVAL;
+	}
+	slash = memrchr(ref, '/', repo_len);
+	colon = memrchr(ref, ':', repo_len);
+	if (colon && (!slash || colon > slash)) {
+		tag = colon + 1;
+		tag_len = repo_len - (colon - ref) - 1;
+		repo_len = colon - ref;
+	}
+	if (!repo_len || (tag && !tag_len))
+		return -EINVAL;
+	if (!tag && !digest) {
+		tag = "latest";
+		tag_len = strlen(tag);
+	}
+	err = meta__set(&m->image, ref, len);
+	if (!err)
+		err = meta__set(&m->image_repository, ref, repo_len);
+	if (!err && tag)
+		err = meta__set(&m->image_tag, tag, tag_len);
+	if (!err && digest)
+		err = meta__set(&m->image_digest, digest, digest_len);
+	if (!err && !tag) {
+		free(m->image_tag);
+		m->image_tag = NULL;
+	}
+	if (!err && !digest) {
+		free(m->image_digest);
+		m->image_digest = NULL;
+	}
+	return err;
+}
+
+bool label__is_kubernetes(const char *key)
+{
+	static const char *const prefixes[] = {
+		"io.kubernetes.",      /* kubelet's own: pod name, namespace, uid... */
+		"io.cri-containerd.",  /* containerd's CRI: io.cri-containerd.kind */
+		"io.containerd.",      /* containerd's own: io.containerd.image.config.* */
+		"annotation.",         /* cri-dockerd keeps pod annotations as labels */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (!strncmp(key, prefixes[i], strlen(prefixes[i])))
+			return true;
+	}
+	return false;
+}
+
+static int meta__fill(char **field, const char *value)
+{
+	if (*field || !value || !*value)
 		return 0;
-	if (!named)
-		name[0] = '\0';
-	return 1;
+	return meta__set(field, value, strlen(value));
 }
 
-int container_meta__podman_name(const char *podman_root, const char *full_id, char *name,
-				size_t size)
+int meta__copy_pod_labels(struct container_meta *m, const struct label *labels, size_t n)
 {
-	struct json_reader r;
-	char path[PATH_MAX];
-	int err, n;
+	size_t i;
+	int err;
 
-	if (!size)
-		return -EINVAL;
-	name[0] = '\0';
-	n = snprintf(path, sizeof(path), "%s/overlay-containers/containers.json", podman_root);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	err = json_reader__open_document(&r, path, YAML_SEQUENCE_START_EVENT);
-	if (err)
-		return err;
-	for (;;) {
-		err = json_reader__next(&r);
+	for (i = 0; i < n; i++) {
+		if (label__is_kubernetes(labels[i].key))
+			continue;
+		err = labels__set(&m->pod_labels, &m->npod_labels, labels[i].key,
+				  strlen(labels[i].key), labels[i].value, strlen(labels[i].value));
 		if (err)
-			break;
-		if (r.ev.type == YAML_SEQUENCE_END_EVENT) {
-			err = -ENOENT;
-			break;
-		}
-		if (r.ev.type != YAML_MAPPING_START_EVENT) {
-			err = -EINVAL;
-			break;
-		}
-		err = podman__object(&r, full_id, name, size);
-		if (err)
-			break;
+			return err;
 	}
-	json_reader__close(&r);
-	if (err == 1)
-		return name[0] ? 0 : -ENOENT;
-	name[0] = '\0';
+	return 0;
+}
+
+int meta__apply_kubernetes_labels(struct container_meta *m, const struct label *labels, size_t n)
+{
+	int err;
+
+	err = meta__fill(&m->pod_name, labels__get(labels, n, "io.kubernetes.pod.name"));
+	if (!err)
+		err = meta__fill(&m->pod_namespace,
+				 labels__get(labels, n, "io.kubernetes.pod.namespace"));
+	if (!err)
+		err = meta__fill(&m->pod_uid, labels__get(labels, n, "io.kubernetes.pod.uid"));
 	return err;
 }
 
-int container_meta__docker_name(const char *docker_root, const char *full_id, char *name,
-				size_t size)
+static bool digits(const char *s, size_t n)
 {
-	struct json_reader r;
-	char path[PATH_MAX];
-	bool key_name;
-	int err, n;
+	size_t i;
 
-	if (!size)
-		return -EINVAL;
-	name[0] = '\0';
-	n = snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", docker_root, full_id);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	err = json_reader__open_document(&r, path, YAML_MAPPING_START_EVENT);
-	if (err)
-		return err;
-	/*
-	 * Only the top level's "Name" is the container's: nested objects have
-	 * their own (a mount point's volume, a user's label).
-	 */
-	for (;;) {
-		err = json_reader__next(&r);
-		if (err)
-			break;
-		if (r.ev.type == YAML_MAPPING_END_EVENT) {
-			err = -ENOENT;
-			break;
-		}
-		if (r.ev.type != YAML_SCALAR_EVENT) {
-			err = -EINVAL;
-			break;
-		}
-		key_name = json_reader__is_scalar(&r, "Name");
-		err = json_reader__next(&r);
-		if (err)
-			break;
-		if (key_name) {
-			/* Docker keeps a name as a path in its link graph: "/web". */
-			err = json_reader__copy_name(&r, true, name, size) ? 0 : -ENOENT;
-			break;
-		}
-		err = json_reader__skip(&r);
-		if (err)
-			break;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
 	}
-	json_reader__close(&r);
-	if (err)
-		name[0] = '\0';
-	return err;
+	return true;
+}
+
+static int num(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+int time__parse_rfc3339(const char *s, size_t len, uint64_t *ns)
+{
+	struct tm tm = { 0 };
+	uint64_t frac = 0, scale = 1000000000;
+	size_t i = 19;
+	int64_t offset = 0;
+	time_t t;
+
+	/* 2024-03-05T09:12:44 */
+	if (len < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+	    !digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
+	    !digits(s + 17, 2))
+		return -EINVAL;
+	tm.tm_year = num(s, 4) - 1900;
+	tm.tm_mon = num(s + 5, 2) - 1;
+	tm.tm_mday = num(s + 8, 2);
+	tm.tm_hour = num(s + 11, 2);
+	tm.tm_min = num(s + 14, 2);
+	tm.tm_sec = num(s + 17, 2);
+	if (tm.tm_mon > 11 || !tm.tm_mday || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return -EINVAL;
+	if (s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(s[i] - '0') * scale;
+			}
+		}
+	}
+	if (i == len)
+		return -EINVAL;
+	if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len) {
+		offset = 0;
+	} else if ((s[i] == '+' || s[i] == '-') && i + 6 == len && digits(s + i + 1, 2) &&
+		   s[i + 3] == ':' && digits(s + i + 4, 2)) {
+		offset = (num(s + i + 1, 2) * 60 + num(s + i + 4, 2)) * 60;
+		if (s[i] == '-')
+			offset = -offset;
+	} else {
+		return -EINVAL;
+	}
+	t = timegm(&tm);
+	if (t == (time_t)-1 || t - offset < 0)
+		return -EINVAL;
+	*ns = (uint64_t)(t - offset) * 1000000000 + frac;
+	return 0;
 }

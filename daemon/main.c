@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vigil.h"
@@ -21,9 +23,12 @@
 #define RINGBUF_BYTES (8u << 20)
 #define PROCTABLE_CAPACITY 32768
 #define POLL_TIMEOUT_MS 100
+/* Rate limit summaries, operational alerts, stats, metrics: checked this often. */
+#define TICK_NS 1000000000ull
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t reopen_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -37,10 +42,18 @@ static void on_reload_signal(int sig)
 	reload_requested = 1;
 }
 
+static void on_reopen_signal(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vigild [-r RULES_FILE_OR_DIR]... [--stdout json] [--record FILE] [-d]\n"
+		"              [-c CONFIG] [--syslog TARGET]... [--json-file PATH]\n"
+		"              [--metrics ADDR:PORT]\n"
 		"       vigild --validate PATH...\n"
 		"       vigild --replay FILE [-r RULES]...\n"
 		"       vigild --dump FILE\n"
@@ -48,7 +61,13 @@ static void usage(FILE *out)
 		"\n"
 		"  -r, --rules PATH      rule file or directory of *.yaml (repeatable; default:\n"
 		"                        " VIGIL_RULES_DIR ", or ./rules when that is absent)\n"
+		"  -c, --config PATH     settings (default: " VIGIL_CONFIG_PATH ", if it exists)\n"
 		"      --stdout json     also write each alert as a JSON line on stdout\n"
+		"      --syslog TARGET   alerts to syslog, in place of the config's syslog sinks\n"
+		"                        (repeatable): unix:///dev/log, udp://HOST:PORT,\n"
+		"                        tcp://HOST:PORT\n"
+		"      --json-file PATH  alerts as JSON lines to PATH (reopened on SIGUSR1)\n"
+		"      --metrics ADDR:PORT  serve /metrics and /healthz on ADDR:PORT\n"
 		"      --validate PATH   check rule files, print file:line:col errors, exit 1 on any\n"
 		"      --record FILE     also write every event the hooks see to a capture file\n"
 		"      --replay FILE     run a capture (or JSON-lines events) through the rules;\n"
@@ -64,6 +83,8 @@ struct options {
 	const char *rules[RULES_PATHS_MAX];
 	size_t nrules;
 	bool json_stdout;
+	const char *config;
+	struct config_flags flags;
 	bool validate;
 	bool list_fields;
 	const char *record;
@@ -82,10 +103,14 @@ static void add_rules_path(struct options *o, const char *path)
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_STDOUT = 256, OPT_VALIDATE, OPT_LIST_FIELDS, OPT_VERSION, OPT_RECORD,
-	       OPT_REPLAY, OPT_DUMP };
+	       OPT_REPLAY, OPT_DUMP, OPT_SYSLOG, OPT_JSON_FILE, OPT_METRICS };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "stdout", required_argument, NULL, OPT_STDOUT },
+		{ "config", required_argument, NULL, 'c' },
+		{ "syslog", required_argument, NULL, OPT_SYSLOG },
+		{ "json-file", required_argument, NULL, OPT_JSON_FILE },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "validate", required_argument, NULL, OPT_VALIDATE },
 		{ "list-fields", no_argument, NULL, OPT_LIST_FIELDS },
 		{ "record", required_argument, NULL, OPT_RECORD },
@@ -99,7 +124,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	struct stat st;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:dh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:c:dh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			add_rules_path(o, optarg);
@@ -108,6 +133,21 @@ static void parse_options(int argc, char **argv, struct options *o)
 			if (strcmp(optarg, "json") != 0)
 				fatalx("--stdout takes 'json', not '%s'", optarg);
 			o->json_stdout = true;
+			o->flags.json_stdout = true;
+			break;
+		case 'c':
+			o->config = optarg;
+			break;
+		case OPT_SYSLOG:
+			if (o->flags.nsyslog == SINKS_MAX)
+				fatalx("too many --syslog (at most %d)", SINKS_MAX);
+			o->flags.syslog[o->flags.nsyslog++] = optarg;
+			break;
+		case OPT_JSON_FILE:
+			o->flags.json_file = optarg;
+			break;
+		case OPT_METRICS:
+			o->flags.metrics = optarg;
 			break;
 		case OPT_VALIDATE:
 			o->validate = true;
@@ -263,6 +303,80 @@ static int run_replay(const struct options *o, struct pipeline *pl)
 	return err || st.errors ? 1 : 0;
 }
 
+/* The config file, then the command line over it; a broken file stops vigild. */
+static void load_config(const struct options *o, struct config *cfg)
+{
+	const char *path = o->config ? o->config : VIGIL_CONFIG_PATH;
+	int err;
+
+	config__defaults(cfg);
+	err = config__load(cfg, path, stderr);
+	if (err == -EINVAL)
+		fatalx("%s has errors: fix them, or start with -c pointing elsewhere", path);
+	/* Without -c, no file means the defaults. */
+	if (err < 0 && !(err == -ENOENT && !o->config))
+		fatalx("cannot read %s: %s", path, strerror(-err));
+	if (config__apply_flags(cfg, &o->flags, stderr) < 0)
+		exit(2);
+}
+
+static void start_alerting(const struct config *cfg, struct pipeline *pl,
+			   struct metrics **metrics)
+{
+	struct stats_config sc = {
+		.stats_interval_ns = cfg->stats_interval_ns,
+		.operational_interval_ns = cfg->operational_interval_ns,
+	};
+	int err;
+
+	err = sinks__new(&pl->sinks, cfg->sinks, cfg->nsinks, pl->hostname);
+	if (err)
+		fatalx("cannot start the alert sinks: %s", strerror(-err));
+	if (cfg->ratelimit.enabled) {
+		pl->ratelimit = ratelimit__new(&cfg->ratelimit);
+		if (!pl->ratelimit)
+			fatalx("out of memory");
+	}
+	pl->counters = stats__new(&sc);
+	if (!pl->counters)
+		fatalx("out of memory");
+	pl->match_all = cfg->rule_matching == RULE_MATCHING_ALL;
+	if (cfg->metrics_address) {
+		err = metrics__start(metrics, cfg->metrics_address);
+		if (err)
+			fatalx("cannot serve metrics on %s: %s", cfg->metrics_address,
+			       strerror(-err));
+		stats__set_metrics(pl->counters, *metrics);
+		log_info("metrics on http://%s/metrics", cfg->metrics_address);
+	}
+}
+
+/* Summaries, operational alerts, stats and metrics; the watchdog's keep-alive. */
+static void tick(struct bpf_events *be, struct pipeline *pl, uint64_t now_ns, bool watchdog)
+{
+	uint64_t drops[VIGIL_DROP_REASON_MAX];
+
+	stats__tick(pl->counters, pl, bpf_events__drops(be, drops) < 0 ? NULL : drops, now_ns);
+	/* From the event loop itself: a loop that hangs stops the keep-alives. */
+	if (watchdog)
+		sd_notify(0, "WATCHDOG=1");
+}
+
+static void print_sink_counters(struct pipeline *pl)
+{
+	struct sink_stats ss[SINKS_MAX];
+	size_t i, n = sinks__stats(pl->sinks, ss, SINKS_MAX);
+
+	log_info("alerts held back by the rate limit %llu, summaries %llu",
+		 (unsigned long long)ratelimit__suppressed(pl->ratelimit),
+		 (unsigned long long)ratelimit__summaries(pl->ratelimit));
+	for (i = 0; i < n; i++)
+		log_info("%s: sent %llu, queue full %llu, lost %llu, errors %llu, to stderr %llu",
+			 ss[i].name, (unsigned long long)ss[i].sent,
+			 (unsigned long long)ss[i].queue_full, (unsigned long long)ss[i].lost,
+			 (unsigned long long)ss[i].errors, (unsigned long long)ss[i].fallback);
+}
+
 int main(int argc, char **argv)
 {
 	static struct pipeline pl;
@@ -275,8 +389,15 @@ int main(int argc, char **argv)
 	};
 	struct options opts = { 0 };
 	struct bpf_events *be = NULL;
+	struct bpf_seed *seed = NULL;
+	uint64_t caps_kept;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct sigaction hup = { .sa_handler = on_reload_signal };
+	struct sigaction usr1 = { .sa_handler = on_reopen_signal };
+	uint64_t drops[VIGIL_DROP_REASON_MAX], now, next_tick = 0, tick_ns = TICK_NS, wd_usec;
+	struct metrics *metrics = NULL;
+	struct config cfg = { 0 };
+	bool watchdog;
 	int err, n, status = 1;
 
 	parse_options(argc, argv, &opts);
@@ -302,45 +423,87 @@ int main(int argc, char **argv)
 		log_warnx("cannot read /etc/passwd: user.name will be missing");
 	if (opts.replay)
 		return run_replay(&opts, &pl);
+	load_config(&opts, &cfg);
 
 	/* SIGINT and SIGTERM interrupt the poll (no SA_RESTART) and stop us. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &hup, NULL);
+	sigaction(SIGUSR1, &usr1, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	pl.containers = containers__new(&container_config);
 	pl.procs = proctable__new(PROCTABLE_CAPACITY);
-	if (!pl.containers || !pl.procs)
+	if (!pl.procs)
 		fatalx("out of memory");
-	pl.journald = true;
-	pl.json_out = opts.json_stdout ? stdout : NULL;
 	pipeline__init(&pl);
-	if (opts.record) {
-		pl.capture = capture__create(opts.record, pl.boot_to_realtime_ns, pl.hostname);
-		if (!pl.capture)
-			fatal("cannot create %s", opts.record);
-	}
 
 	wanted_syscalls(&opts, pl.rules, bpf_config.syscalls);
-	bpf_config.ignore_tgid = getpid();
+	/* The task iterator seeds the process table without /proc, and knows our
+	 * pid as the hooks see it, which getpid() is not in a container. */
+	err = bpf_seed__open(&seed);
+	if (err)
+		log_warnx("cannot load the task iterator: %s; processes come from /proc",
+			  strerror(-err));
+	bpf_config.ignore_tgid = seed ? bpf_seed__self_tgid(seed) : 0;
+	if (!bpf_config.ignore_tgid)
+		bpf_config.ignore_tgid = getpid();
 	err = bpf_events__open(&be, &bpf_config, pipeline__handle, &pl);
 	if (err)
 		goto cleanup;
 	push_filters(&opts, pl.rules, be);
 	/* After attaching: a process that starts meanwhile is in one or the other. */
-	n = proctable__seed(pl.procs, "/proc");
+	n = seed ? bpf_seed__processes(seed, &pl) : -ENOENT;
+	if (n < 0 && seed)
+		log_warnx("task iterator failed: %s; processes come from /proc", strerror(-n));
+	if (n < 0)
+		n = proctable__seed(pl.procs, "/proc");
 	if (n < 0)
 		log_warnx("cannot read /proc: %s; processes start unknown", strerror(-n));
+	bpf_seed__close(seed);
+	seed = NULL;
+	/* Loaded, attached and seeded: no capability is needed from here on, but
+	 * CAP_BPF on kernels that want it for every bpf() call. Capabilities
+	 * belong to threads, so this comes before any thread starts. */
+	err = caps__drop(be, &caps_kept);
+	if (err)
+		log_warnx("failed to drop capabilities: %s", strerror(-err));
+	else if (caps_kept)
+		log_info("keeping CAP_BPF: this kernel wants it for bpf() calls on vigild's maps");
+
+	/* Threads from here on: container metadata, alert sinks, metrics. */
+	pl.containers = containers__new(&container_config);
+	if (!pl.containers)
+		fatalx("out of memory");
+	/* Alerts go through the sinks' queues: journald, syslog, JSON (config.c). */
+	start_alerting(&cfg, &pl, &metrics);
+	if (opts.record) {
+		pl.capture = capture__create(opts.record, pl.boot_to_realtime_ns, pl.hostname);
+		if (!pl.capture)
+			fatal("cannot create %s", opts.record);
+	}
 	if (pl.capture)
 		proctable__foreach(pl.procs, record_process, pl.capture);
 	log_info("vigild %s running: %zu rules, %d processes", VIGIL_VERSION,
 		 rules__count(pl.rules), n);
+	/* Type=notify: ready once the hooks are attached and the rules loaded. */
+	sd_notifyf(0, "READY=1\nSTATUS=watching: %zu rules", rules__count(pl.rules));
+	watchdog = sd_watchdog_enabled(0, &wd_usec) > 0;
+	if (watchdog && wd_usec * 1000 / 2 < tick_ns)
+		tick_ns = wd_usec * 1000 / 2;
 
 	while (!stop_requested) {
 		if (reload_requested) {
 			reload_requested = 0;
 			reload_rules(&opts, &pl, be);
+		}
+		if (reopen_requested) {
+			reopen_requested = 0;
+			sinks__reopen(pl.sinks);
+		}
+		now = clock__ns(CLOCK_MONOTONIC);
+		if (now >= next_tick) {
+			tick(be, &pl, now, watchdog);
+			next_tick = now + tick_ns;
 		}
 		err = bpf_events__poll(be, POLL_TIMEOUT_MS);
 		if (err < 0 && err != -EINTR) {
@@ -350,7 +513,13 @@ int main(int argc, char **argv)
 	}
 	/* Deliver what is already in the ring before going. */
 	bpf_events__poll(be, 0);
+	sd_notify(0, "STOPPING=1");
+	stats__finish(pl.counters, &pl, bpf_events__drops(be, drops) < 0 ? NULL : drops,
+		      clock__ns(CLOCK_MONOTONIC));
+	/* The queues drain (a while at most) before the counters are final. */
+	sinks__stop(pl.sinks);
 	print_counters(be, &pl);
+	print_sink_counters(&pl);
 	status = 0;
 
 cleanup:
@@ -364,7 +533,13 @@ cleanup:
 			log_info("recorded %llu entries to %s", (unsigned long long)entries,
 				 opts.record);
 	}
+	bpf_seed__close(seed);
 	bpf_events__close(be);
+	metrics__stop(metrics);
+	sinks__free(pl.sinks);
+	ratelimit__free(pl.ratelimit);
+	stats__free(pl.counters);
+	config__free(&cfg);
 	proctable__free(pl.procs);
 	containers__free(pl.containers);
 	rules__free(pl.rules);

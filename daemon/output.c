@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A rule's output template, as in Falco: text with %field references. The
- * template is split once at load time; rendering then only extracts each
- * field once and copies text, into the alert's fixed buffers.
+ * A rule's output template, as in Falco: text with %field references,
+ * %proc.aname[2] with an argument and %tolower(proc.name) with
+ * transformers. The template is split once at load time; rendering then
+ * only extracts each field once and copies text, into the alert's fixed
+ * buffers.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +19,7 @@
 
 static bool is_field_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.';
+	return isalnum((unsigned char)c) || c == '_' || c == '.';
 }
 
 static int tmpl__add_seg(struct output_tmpl *t, size_t off, size_t len, int field)
@@ -34,18 +36,28 @@ static int tmpl__add_seg(struct output_tmpl *t, size_t off, size_t len, int fiel
 	return 0;
 }
 
-/* The field's index among the distinct fields, added if new; -1 when full. */
-static int tmpl__field_index(struct output_tmpl *t, const struct field *f)
+/* The field's index among the distinct fields, parsed from text[0..len) and
+ * added if new; -1 when full, -2 (msg set) when it does not parse. */
+static int tmpl__field(struct output_tmpl *t, const char *text, size_t len, int *err, char *msg,
+		       size_t msglen)
 {
+	struct field_ref ref;
 	size_t i;
 
 	for (i = 0; i < t->nfields; i++) {
-		if (t->fields[i] == f)
+		if (strlen(t->fields[i].name) == len && !strncmp(t->fields[i].name, text, len))
 			return (int)i;
 	}
-	if (t->nfields == ALERT_FIELDS_MAX)
+	*err = field_ref__parse(&ref, text, len, msg, msglen);
+	if (*err) {
+		field_ref__free(&ref);
+		return -2;
+	}
+	if (t->nfields == ALERT_FIELDS_MAX) {
+		field_ref__free(&ref);
 		return -1;
-	t->fields[t->nfields] = f;
+	}
+	t->fields[t->nfields] = ref;
 	return (int)t->nfields++;
 }
 
@@ -60,15 +72,50 @@ static const char *const always_fields[] = {
 
 static int tmpl__add_always_fields(struct output_tmpl *t)
 {
-	const struct field *f;
+	char msg[128];
 	size_t i;
+	int err;
 
 	for (i = 0; i < sizeof(always_fields) / sizeof(always_fields[0]); i++) {
-		f = field__lookup(always_fields[i], strlen(always_fields[i]));
-		if (!f || tmpl__field_index(t, f) < 0)
+		if (tmpl__field(t, always_fields[i], strlen(always_fields[i]), &err, msg,
+				sizeof(msg)) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* How much of text names a field after a '%': "tolower(proc.name)", then
+ * the longest field name, with its "[argument]" when it takes one. 0: none. */
+static size_t field_span(const char *text)
+{
+	size_t run, n, depth, j;
+	const struct field *f = NULL;
+
+	for (run = 0; isalnum((unsigned char)text[run]) || text[run] == '_'; run++)
+		;
+	if (run && text[run] == '(' && field_xform__lookup(text, run) >= 0) {
+		for (j = run, depth = 0; text[j]; j++) {
+			if (text[j] == '(')
+				depth++;
+			else if (text[j] == ')' && !--depth)
+				return j + 1;
+		}
+		return 0;
+	}
+	for (run = 0; is_field_char(text[run]); run++)
+		;
+	for (n = run; n > 0 && !f; n--)
+		f = field__resolve(text, n);
+	if (!f)
+		return 0;
+	n++;
+	if (text[n] == '[' && f->arg != FIELD_ARG_NONE) {
+		const char *close = strchr(text + n, ']');
+
+		if (close)
+			return (size_t)(close - text) + 1;
+	}
+	return n;
 }
 
 /*
@@ -80,8 +127,7 @@ int output__compile(struct output_tmpl *t, const char *text, size_t *erroff, cha
 		    size_t msglen)
 {
 	size_t i = 0, lit = 0, run, n;
-	const struct field *f;
-	int idx;
+	int idx, err = -EINVAL;
 
 	memset(t, 0, sizeof(*t));
 	t->text = strdup(text);
@@ -98,25 +144,31 @@ int output__compile(struct output_tmpl *t, const char *text, size_t *erroff, cha
 			i++;
 			continue;
 		}
-		f = NULL;
-		for (n = run; n > 0 && !f; n--)
-			f = field__lookup(&text[i + 1], n);
-		if (!f) {
+		n = field_span(&text[i + 1]);
+		if (!n) {
 			*erroff = i;
 			snprintf(msg, msglen, "unknown field '%.*s' in output", (int)run,
 				 &text[i + 1]);
+			err = -ENOENT;
 			goto err;
 		}
-		idx = tmpl__field_index(t, f);
+		idx = tmpl__field(t, &text[i + 1], n, &err, msg, msglen);
+		if (idx == -2) {
+			*erroff = i;
+			if (err == -ENOMEM)
+				goto nomem;
+			goto err;
+		}
 		if (idx < 0) {
 			*erroff = i;
 			snprintf(msg, msglen, "output uses more than %d different fields",
 				 ALERT_FIELDS_MAX);
+			err = -EINVAL;
 			goto err;
 		}
 		if (tmpl__add_seg(t, lit, i - lit, idx))
 			goto nomem;
-		i += 1 + strlen(f->name);
+		i += 1 + n;
 		lit = i;
 	}
 	if (tmpl__add_seg(t, lit, i - lit, -1))
@@ -125,19 +177,25 @@ int output__compile(struct output_tmpl *t, const char *text, size_t *erroff, cha
 		*erroff = 0;
 		snprintf(msg, msglen, "output uses more than %zu different fields",
 			 ALERT_FIELDS_MAX - sizeof(always_fields) / sizeof(always_fields[0]));
+		err = -EINVAL;
 		goto err;
 	}
 	return 0;
 nomem:
 	*erroff = 0;
 	snprintf(msg, msglen, "out of memory");
+	err = -EINVAL;
 err:
 	output__free(t);
-	return -EINVAL;
+	return err;
 }
 
 void output__free(struct output_tmpl *t)
 {
+	size_t i;
+
+	for (i = 0; i < t->nfields; i++)
+		field_ref__free(&t->fields[i]);
 	free(t->text);
 	free(t->segs);
 	memset(t, 0, sizeof(*t));
@@ -149,15 +207,18 @@ static uint64_t timespec_ns(const struct timespec *ts)
 }
 
 /*
- * The event's wall-clock time. The BPF side stamps boot time, which neither
- * jumps nor stops in suspend; the distance from now is carried over to the
- * wall clock, so an event read late keeps the time it happened.
+ * The event's wall-clock time, when the daemon did not say. The BPF side
+ * stamps boot time, which neither jumps nor stops in suspend; the distance
+ * from now is carried over to the wall clock, so an event read late keeps
+ * the time it happened.
  */
 static uint64_t event__wall_ns(const struct evt *evt)
 {
 	struct timespec rt, bt;
 	uint64_t now, boot;
 
+	if (evt->time_ns)
+		return evt->time_ns;
 	clock_gettime(CLOCK_REALTIME, &rt);
 	now = timespec_ns(&rt);
 	if (!evt->hdr || !evt->hdr->ts_ns || clock_gettime(CLOCK_BOOTTIME, &bt))
@@ -180,21 +241,21 @@ void output__render(const struct rule *r, const struct evt *evt, struct alert *a
 	alert->nfields = 0;
 	strbuf__init(&vals, alert->values, sizeof(alert->values));
 	for (i = 0; i < t->nfields; i++) {
-		const struct field *f = t->fields[i];
+		const struct field_ref *f = &t->fields[i];
 		struct alert_field *af = &alert->fields[i];
 		struct field_value v;
 		struct strbuf sb;
 		size_t start;
 
 		af->name = f->name;
-		af->numeric = field__numeric(f);
+		af->numeric = field_type__numeric(f->type);
 		af->value = NULL;
 		alert->nfields++;
 		strbuf__init(&sb, buf, sizeof(buf));
-		if (!f->get(evt, &v, &sb) || (f->type == FIELD_STRING && !v.str))
+		if (!field_ref__get(f, evt, -1, &v, &sb))
 			continue;
 		start = vals.len;
-		field__render(f, &v, &vals);
+		field__render(f->type, &v, &vals);
 		strbuf__append(&vals, "", 1);
 		/* Out of room: a cut number would not be a number any more. */
 		if (vals.truncated && af->numeric)

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Falco rule files into a ruleset: lists, macros and rules, in file order,
- * with append: true and rule toggles applied as they come. Nothing is
- * compiled until the last file is read, since a later file may append to a
- * macro that an earlier rule uses.
+ * with redefinitions, appends, overrides and toggles applied as they come
+ * (rules_rule.c does the rules). Nothing is compiled until the last file is
+ * read, since a later file may append to a macro that an earlier rule uses.
  *
  * Every problem is reported with its position and loading goes on, so that
  * one run shows all that is wrong with a ruleset; rules__load then returns
- * NULL. The YAML is read with libyaml's event parser into a small tree that
- * keeps each node's position; a condition keeps the position of every byte
- * (struct srctext), so an error in it points at the character.
+ * NULL. Falco stops at a file's first error; vigil does not, which is the
+ * point of --validate.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,14 +17,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "rules_internal.h"
 
 /* Far beyond any ruleset; keeps a wrong path (a disk image...) out of memory. */
 #define RULES_FILE_MAX (64u << 20)
-/* Rule files are three levels deep; this only bounds the recursion. */
-#define YAML_DEPTH_MAX 64
 
 static const char *const priority_names[] = {
 	[PRIORITY_EMERGENCY] = "Emergency",
@@ -60,6 +56,44 @@ bool priority__from_name(const char *name, enum rule_priority *p)
 		return true;
 	}
 	return false;
+}
+
+static bool version_number(const char **s, unsigned int *v)
+{
+	unsigned long n = 0;
+	const char *p = *s;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (unsigned long)(*p - '0');
+		if (n > 1000000)
+			return false;
+	}
+	*v = (unsigned int)n;
+	*s = p;
+	return true;
+}
+
+/* Semver's pre-release and build suffixes ("-rc1", "+abc") are ignored. */
+bool engine_version__parse(const char *s, unsigned int v[3])
+{
+	int i;
+
+	if (!version_number(&s, &v[0]))
+		return false;
+	if (!*s) {
+		/* Falco's legacy engine versions were one integer: 31 is 0.31.0. */
+		v[1] = v[0];
+		v[0] = 0;
+		v[2] = 0;
+		return true;
+	}
+	for (i = 1; i < 3; i++) {
+		if (*s++ != '.' || !version_number(&s, &v[i]))
+			return false;
+	}
+	return !*s || *s == '-' || *s == '+';
 }
 
 static void diag__vprint(struct rules_diag *d, const struct srcpos *pos, const char *level,
@@ -97,304 +131,12 @@ void rules_diag__warning(struct rules_diag *d, const struct srcpos *pos, const c
 	va_end(ap);
 }
 
-void srctext__free(struct srctext *st)
-{
-	free(st->text);
-	free(st->pos);
-	memset(st, 0, sizeof(*st));
-}
-
-int srctext__append(struct srctext *dst, const struct srctext *src)
-{
-	size_t len = dst->len + 1 + src->len;
-	char *text = malloc(len + 1);
-	struct srcpos *pos = malloc((len + 1) * sizeof(*pos));
-
-	if (!text || !pos) {
-		free(text);
-		free(pos);
-		return -ENOMEM;
-	}
-	memcpy(text, dst->text, dst->len);
-	text[dst->len] = ' ';
-	memcpy(text + dst->len + 1, src->text, src->len + 1);
-	memcpy(pos, dst->pos, (dst->len + 1) * sizeof(*pos));
-	memcpy(pos + dst->len + 1, src->pos, (src->len + 1) * sizeof(*pos));
-	srctext__free(dst);
-	dst->text = text;
-	dst->pos = pos;
-	dst->len = len;
-	return 0;
-}
-
-/* A YAML node with where it starts. */
-enum ynode_type {
-	YNODE_SCALAR,
-	YNODE_SEQ,
-	YNODE_MAP,
-};
-
-struct ynode {
-	enum ynode_type type;
-	yaml_mark_t start;
-	yaml_scalar_style_t style;
-	char *value; /* YNODE_SCALAR */
-	size_t len;
-	struct ynode **kids; /* YNODE_SEQ: items; YNODE_MAP: key, value, key, value... */
-	size_t nkids;
-};
-
-static void ynode__free(struct ynode *n)
-{
-	size_t i;
-
-	if (!n)
-		return;
-	for (i = 0; i < n->nkids; i++)
-		ynode__free(n->kids[i]);
-	free(n->kids);
-	free(n->value);
-	free(n);
-}
-
-struct loader {
-	struct ruleset *rs;
-	struct rules_diag *d;
-	const char *file; /* owned by rs */
-	const char *buf;
-	size_t len;
-	size_t *lines; /* byte offset of each line */
-	size_t nlines;
-	bool broken; /* the file could not be read through */
-};
-
-static struct srcpos loader__pos(const struct loader *ld, const yaml_mark_t *m)
-{
-	struct srcpos pos = {
-		.file = ld->file,
-		.line = (uint32_t)m->line + 1,
-		.col = (uint32_t)m->column + 1,
-	};
-
-	return pos;
-}
-
-static struct srcpos ynode__pos(const struct loader *ld, const struct ynode *n)
-{
-	return loader__pos(ld, &n->start);
-}
-
-static void loader__yaml_error(struct loader *ld, const yaml_parser_t *p)
-{
-	struct srcpos pos = loader__pos(ld, &p->problem_mark);
-
-	if (p->error == YAML_MEMORY_ERROR) {
-		rules_diag__error(ld->d, &pos, "out of memory");
-	} else if (p->context) {
-		rules_diag__error(ld->d, &pos, "invalid YAML: %s (%s at line %zu)",
-				  p->problem ? p->problem : "error", p->context,
-				  p->context_mark.line + 1);
-	} else {
-		rules_diag__error(ld->d, &pos, "invalid YAML: %s",
-				  p->problem ? p->problem : "error");
-	}
-	ld->broken = true;
-}
-
-static int ynode__push(struct ynode *n, struct ynode *kid)
-{
-	struct ynode **kids = realloc(n->kids, (n->nkids + 1) * sizeof(*kids));
-
-	if (!kids)
-		return -ENOMEM;
-	n->kids = kids;
-	kids[n->nkids++] = kid;
-	return 0;
-}
-
-/* The node that ev starts; NULL after an error, which is reported. */
-static struct ynode *loader__node(struct loader *ld, yaml_parser_t *p, const yaml_event_t *ev,
-				  unsigned int depth)
-{
-	yaml_event_type_t end;
-	struct srcpos pos = loader__pos(ld, &ev->start_mark);
-	struct ynode *n;
-	yaml_event_t kid;
-
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		goto nomem;
-	n->start = ev->start_mark;
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		n->type = YNODE_SCALAR;
-		n->style = ev->data.scalar.style;
-		n->len = ev->data.scalar.length;
-		n->value = malloc(n->len + 1);
-		if (!n->value)
-			goto nomem;
-		memcpy(n->value, ev->data.scalar.value, n->len);
-		n->value[n->len] = '\0';
-		return n;
-	case YAML_SEQUENCE_START_EVENT:
-		n->type = YNODE_SEQ;
-		end = YAML_SEQUENCE_END_EVENT;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		n->type = YNODE_MAP;
-		end = YAML_MAPPING_END_EVENT;
-		break;
-	case YAML_ALIAS_EVENT:
-		rules_diag__error(ld->d, &pos, "YAML aliases are not supported in rule files");
-		ld->broken = true;
-		free(n);
-		return NULL;
-	default:
-		rules_diag__error(ld->d, &pos, "invalid YAML: unexpected event");
-		ld->broken = true;
-		free(n);
-		return NULL;
-	}
-	if (depth >= YAML_DEPTH_MAX) {
-		rules_diag__error(ld->d, &pos, "YAML nested too deeply");
-		ld->broken = true;
-		free(n);
-		return NULL;
-	}
-	for (;;) {
-		struct ynode *k;
-
-		if (!yaml_parser_parse(p, &kid)) {
-			loader__yaml_error(ld, p);
-			goto err;
-		}
-		if (kid.type == end) {
-			yaml_event_delete(&kid);
-			return n;
-		}
-		k = loader__node(ld, p, &kid, depth + 1);
-		yaml_event_delete(&kid);
-		if (!k)
-			goto err;
-		if (ynode__push(n, k)) {
-			ynode__free(k);
-			goto nomem;
-		}
-	}
-nomem:
-	rules_diag__error(ld->d, &pos, "out of memory");
-	ld->broken = true;
-err:
-	ynode__free(n);
-	return NULL;
-}
-
-/* The byte where a mark points: libyaml counts columns in characters. */
-static size_t loader__offset(const struct loader *ld, const yaml_mark_t *m)
-{
-	size_t off, col;
-
-	if (m->line >= ld->nlines)
-		return ld->len;
-	off = ld->lines[m->line];
-	for (col = 0; col < m->column && off < ld->len && ld->buf[off] != '\n'; col++) {
-		off++;
-		while (off < ld->len && ((unsigned char)ld->buf[off] & 0xc0) == 0x80)
-			off++;
-	}
-	return off;
-}
-
-struct cursor {
-	size_t off;
-	struct srcpos pos;
-};
-
-static void cursor__advance(const struct loader *ld, struct cursor *c)
-{
-	char ch = ld->buf[c->off++];
-
-	if (ch == '\n') {
-		c->pos.line++;
-		c->pos.col = 1;
-	} else if (c->off >= ld->len || ((unsigned char)ld->buf[c->off] & 0xc0) != 0x80) {
-		c->pos.col++;
-	}
-}
-
 static bool is_yaml_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/*
- * Where each byte of a scalar's value is in the file. The value is the
- * source minus quotes, block headers, indentation and folded line breaks:
- * walk both, letting whitespace in one match whitespace (or nothing) in the
- * other. Escapes are rare in conditions; past one, the rest of the value
- * points at the scalar's start.
- */
-static void loader__map_scalar(const struct loader *ld, const struct ynode *n, struct srcpos *pos)
-{
-	struct srcpos start = ynode__pos(ld, n);
-	struct cursor c = { .off = loader__offset(ld, &n->start), .pos = start };
-	bool lost = false;
-	size_t k;
-
-	if (n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-	    n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
-		if (c.off < ld->len)
-			cursor__advance(ld, &c);
-	} else if (n->style == YAML_LITERAL_SCALAR_STYLE || n->style == YAML_FOLDED_SCALAR_STYLE) {
-		while (c.off < ld->len && ld->buf[c.off] != '\n')
-			cursor__advance(ld, &c);
-	}
-	for (k = 0; k < n->len; k++) {
-		char ch = n->value[k];
-
-		if (lost) {
-			pos[k] = start;
-			continue;
-		}
-		if (is_yaml_blank(ch)) {
-			pos[k] = c.pos;
-			if (c.off < ld->len && is_yaml_blank(ld->buf[c.off]))
-				cursor__advance(ld, &c);
-			continue;
-		}
-		while (c.off < ld->len && is_yaml_blank(ld->buf[c.off]))
-			cursor__advance(ld, &c);
-		if (c.off >= ld->len || ld->buf[c.off] != ch) {
-			lost = true;
-			pos[k] = start;
-			continue;
-		}
-		pos[k] = c.pos;
-		cursor__advance(ld, &c);
-		/* '' is one quote in a single-quoted scalar. */
-		if (ch == '\'' && n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE && c.off < ld->len &&
-		    ld->buf[c.off] == '\'')
-			cursor__advance(ld, &c);
-	}
-	pos[n->len] = lost ? start : c.pos;
-}
-
-/* Falco trims outputs and descriptions: a folded ">" scalar ends in "\n". */
-static void srctext__trim(struct srctext *st)
-{
-	size_t lead = 0;
-
-	while (st->len && is_yaml_blank(st->text[st->len - 1]))
-		st->len--;
-	while (lead < st->len && is_yaml_blank(st->text[lead]))
-		lead++;
-	memmove(st->text, st->text + lead, st->len - lead);
-	memmove(st->pos, st->pos + lead, (st->len - lead + 1) * sizeof(*st->pos));
-	st->len -= lead;
-	st->text[st->len] = '\0';
-}
-
-static char *string__trim(const char *s)
+char *string__trim(const char *s)
 {
 	size_t n;
 
@@ -406,40 +148,21 @@ static char *string__trim(const char *s)
 	return strndup(s, n);
 }
 
-static int loader__srctext(struct loader *ld, const struct ynode *n, struct srctext *st)
+void strings__free(char **strs, size_t n)
 {
-	st->text = strdup(n->value);
-	st->pos = malloc((n->len + 1) * sizeof(*st->pos));
-	st->len = n->len;
-	if (!st->text || !st->pos) {
-		srctext__free(st);
-		return -ENOMEM;
-	}
-	loader__map_scalar(ld, n, st->pos);
-	return 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(strs[i]);
+	free(strs);
 }
 
-enum item_key {
-	KEY_LIST,
-	KEY_MACRO,
-	KEY_RULE,
-	KEY_REQUIRED_ENGINE_VERSION,
-	KEY_ITEMS,
-	KEY_DESC,
-	KEY_CONDITION,
-	KEY_OUTPUT,
-	KEY_PRIORITY,
-	KEY_TAGS,
-	KEY_ENABLED,
-	KEY_APPEND,
-	KEY_MAX,
-};
-
-static const char *const key_names[KEY_MAX] = {
+const char *const item_key_names[KEY_MAX] = {
 	[KEY_LIST] = "list",
 	[KEY_MACRO] = "macro",
 	[KEY_RULE] = "rule",
 	[KEY_REQUIRED_ENGINE_VERSION] = "required_engine_version",
+	[KEY_REQUIRED_PLUGIN_VERSIONS] = "required_plugin_versions",
 	[KEY_ITEMS] = "items",
 	[KEY_DESC] = "desc",
 	[KEY_CONDITION] = "condition",
@@ -447,71 +170,37 @@ static const char *const key_names[KEY_MAX] = {
 	[KEY_PRIORITY] = "priority",
 	[KEY_TAGS] = "tags",
 	[KEY_ENABLED] = "enabled",
+	[KEY_EXCEPTIONS] = "exceptions",
+	[KEY_SOURCE] = "source",
+	[KEY_WARN_EVTTYPES] = "warn_evttypes",
+	[KEY_SKIP_UNKNOWN] = "skip-if-unknown-filter",
 	[KEY_APPEND] = "append",
+	[KEY_OVERRIDE] = "override",
 };
 
-#define K(k) (1u << KEY_##k)
+#define K(k) KEY_BIT(KEY_##k)
+#define KIND_LAST KEY_REQUIRED_PLUGIN_VERSIONS
 
 /* The keys each kind of item takes, in the order messages list them. */
-static const unsigned int kind_keys[KEY_REQUIRED_ENGINE_VERSION + 1] = {
-	[KEY_LIST] = K(LIST) | K(ITEMS) | K(APPEND),
-	[KEY_MACRO] = K(MACRO) | K(CONDITION) | K(APPEND),
+static const unsigned int kind_keys[KIND_LAST + 1] = {
+	[KEY_LIST] = K(LIST) | K(ITEMS) | K(APPEND) | K(OVERRIDE),
+	[KEY_MACRO] = K(MACRO) | K(CONDITION) | K(APPEND) | K(OVERRIDE),
 	[KEY_RULE] = K(RULE) | K(DESC) | K(CONDITION) | K(OUTPUT) | K(PRIORITY) | K(TAGS) |
-		     K(ENABLED) | K(APPEND),
+		     K(ENABLED) | K(EXCEPTIONS) | K(SOURCE) | K(WARN_EVTTYPES) |
+		     K(SKIP_UNKNOWN) | K(APPEND) | K(OVERRIDE),
 	[KEY_REQUIRED_ENGINE_VERSION] = K(REQUIRED_ENGINE_VERSION),
+	[KEY_REQUIRED_PLUGIN_VERSIONS] = K(REQUIRED_PLUGIN_VERSIONS),
 };
 
-/* One item of the top-level sequence, its values by key. */
-struct item {
-	const struct ynode *node;
-	enum item_key kind;
-	const char *name;
-	const struct ynode *val[KEY_MAX];
-	unsigned int keys;
-};
-
-static struct srcpos item__pos(const struct loader *ld, const struct item *it)
+struct srcpos item__pos(const struct loader *ld, const struct item *it)
 {
-	return ynode__pos(ld, it->node);
-}
-
-static bool ynode__is_scalar(const struct ynode *n)
-{
-	return n && n->type == YNODE_SCALAR;
-}
-
-/* A plain "key:" with nothing after it is YAML's null. */
-static bool ynode__is_null(const struct ynode *n)
-{
-	return ynode__is_scalar(n) && n->style == YAML_PLAIN_SCALAR_STYLE &&
-	       (!n->len || !strcmp(n->value, "~") || !strcmp(n->value, "null"));
-}
-
-static bool ynode__bool(const struct ynode *n, bool *b)
-{
-	static const char *const truths[] = { "true", "yes", "on" };
-	static const char *const lies[] = { "false", "no", "off" };
-	size_t i;
-
-	if (!ynode__is_scalar(n))
-		return false;
-	for (i = 0; i < 3; i++) {
-		if (!strcasecmp(n->value, truths[i])) {
-			*b = true;
-			return true;
-		}
-		if (!strcasecmp(n->value, lies[i])) {
-			*b = false;
-			return true;
-		}
-	}
-	return false;
+	return ynode__pos(ld->f, it->node);
 }
 
 /* A kind and its name from the item's keys; false when it has neither. */
 static bool item__read(struct loader *ld, const struct ynode *n, struct item *it)
 {
-	struct srcpos pos = ynode__pos(ld, n);
+	struct srcpos pos = ynode__pos(ld->f, n);
 	size_t i;
 	int k;
 
@@ -528,14 +217,14 @@ static bool item__read(struct loader *ld, const struct ynode *n, struct item *it
 
 		if (!ynode__is_scalar(key))
 			continue;
-		for (k = KEY_LIST; k <= KEY_REQUIRED_ENGINE_VERSION; k++) {
-			if (strcmp(key->value, key_names[k]))
+		for (k = KEY_LIST; k <= KIND_LAST; k++) {
+			if (strcmp(key->value, item_key_names[k]))
 				continue;
 			if (it->kind != KEY_MAX && it->kind != (enum item_key)k) {
-				struct srcpos kpos = ynode__pos(ld, key);
+				struct srcpos kpos = ynode__pos(ld->f, key);
 
 				rules_diag__error(ld->d, &kpos, "item has both '%s' and '%s' keys",
-						  key_names[it->kind], key_names[k]);
+						  item_key_names[it->kind], item_key_names[k]);
 				return false;
 			}
 			it->kind = k;
@@ -543,8 +232,8 @@ static bool item__read(struct loader *ld, const struct ynode *n, struct item *it
 	}
 	if (it->kind == KEY_MAX) {
 		rules_diag__error(ld->d, &pos,
-				  "item has no 'list', 'macro', 'rule' or "
-				  "'required_engine_version' key");
+				  "item has no 'list', 'macro', 'rule', 'required_engine_version' "
+				  "or 'required_plugin_versions' key");
 		return false;
 	}
 	return true;
@@ -560,42 +249,42 @@ static void item__keys(struct loader *ld, struct item *it)
 
 	for (i = 0; i + 1 < n->nkids; i += 2) {
 		const struct ynode *key = n->kids[i];
-		struct srcpos kpos = ynode__pos(ld, key);
-		char expected[160] = "";
+		struct srcpos kpos = ynode__pos(ld->f, key);
+		char expected[256] = "";
 
 		if (!ynode__is_scalar(key)) {
 			rules_diag__error(ld->d, &kpos, "%s '%s': keys must be strings",
-					  key_names[it->kind], it->name);
+					  item_key_names[it->kind], it->name);
 			continue;
 		}
 		for (k = 0; k < KEY_MAX; k++) {
-			if ((allowed & (1u << k)) && !strcmp(key->value, key_names[k]))
+			if ((allowed & KEY_BIT(k)) && !strcmp(key->value, item_key_names[k]))
 				break;
 		}
 		if (k == KEY_MAX) {
 			for (k = 0; k < KEY_MAX; k++) {
-				if (!(allowed & (1u << k)))
+				if (!(allowed & KEY_BIT(k)))
 					continue;
 				if (*expected)
 					strcat(expected, ", ");
-				strcat(expected, key_names[k]);
+				strcat(expected, item_key_names[k]);
 			}
 			rules_diag__error(ld->d, &kpos, "%s '%s': unknown key '%s' (expected %s)",
-					  key_names[it->kind], it->name, key->value, expected);
+					  item_key_names[it->kind], it->name, key->value, expected);
 			continue;
 		}
-		if (it->keys & (1u << k)) {
+		if (it->keys & KEY_BIT(k)) {
 			rules_diag__error(ld->d, &kpos, "%s '%s': duplicate key '%s'",
-					  key_names[it->kind], it->name, key->value);
+					  item_key_names[it->kind], it->name, key->value);
 			continue;
 		}
-		it->keys |= 1u << k;
+		it->keys |= KEY_BIT(k);
+		it->key[k] = key;
 		it->val[k] = n->kids[i + 1];
 	}
 }
 
-/* A string value, or an error naming the key. */
-static const struct ynode *item__string(struct loader *ld, const struct item *it, enum item_key k)
+const struct ynode *item__string(struct loader *ld, const struct item *it, enum item_key k)
 {
 	const struct ynode *v = it->val[k];
 	struct srcpos pos;
@@ -604,13 +293,13 @@ static const struct ynode *item__string(struct loader *ld, const struct item *it
 		return NULL;
 	if (ynode__is_scalar(v) && !ynode__is_null(v))
 		return v;
-	pos = ynode__pos(ld, v);
-	rules_diag__error(ld->d, &pos, "%s '%s': '%s' must be a string", key_names[it->kind],
-			  it->name, key_names[k]);
+	pos = ynode__pos(ld->f, v);
+	rules_diag__error(ld->d, &pos, "%s '%s': '%s' must be a string",
+			  item_key_names[it->kind], it->name, item_key_names[k]);
 	return NULL;
 }
 
-static bool item__flag(struct loader *ld, const struct item *it, enum item_key k, bool dflt)
+bool item__flag(struct loader *ld, const struct item *it, enum item_key k, bool dflt)
 {
 	const struct ynode *v = it->val[k];
 	struct srcpos pos;
@@ -620,26 +309,25 @@ static bool item__flag(struct loader *ld, const struct item *it, enum item_key k
 		return dflt;
 	if (ynode__bool(v, &b))
 		return b;
-	pos = ynode__pos(ld, v);
-	rules_diag__error(ld->d, &pos, "%s '%s': '%s' must be true or false", key_names[it->kind],
-			  it->name, key_names[k]);
+	pos = ynode__pos(ld->f, v);
+	rules_diag__error(ld->d, &pos, "%s '%s': '%s' must be true or false",
+			  item_key_names[it->kind], it->name, item_key_names[k]);
 	return dflt;
 }
 
-static void item__missing(struct loader *ld, const struct item *it, enum item_key k)
+void item__missing(struct loader *ld, const struct item *it, enum item_key k)
 {
 	struct srcpos pos = item__pos(ld, it);
 
-	rules_diag__error(ld->d, &pos, "%s '%s' has no '%s'", key_names[it->kind], it->name,
-			  key_names[k]);
+	rules_diag__error(ld->d, &pos, "%s '%s' has no '%s'", item_key_names[it->kind], it->name,
+			  item_key_names[k]);
 }
 
-/* A sequence of strings, copied; *n items. Reports and returns -EINVAL otherwise. */
-static int item__strings(struct loader *ld, const struct item *it, enum item_key k,
-			 char ***out, size_t *n)
+int item__strings(struct loader *ld, const struct item *it, enum item_key k, char ***out,
+		  size_t *n)
 {
 	const struct ynode *v = it->val[k];
-	struct srcpos pos = ynode__pos(ld, v);
+	struct srcpos pos = ynode__pos(ld->f, v);
 	char **strs;
 	size_t i;
 	int err = 0;
@@ -648,7 +336,7 @@ static int item__strings(struct loader *ld, const struct item *it, enum item_key
 	*n = 0;
 	if (v->type != YNODE_SEQ) {
 		rules_diag__error(ld->d, &pos, "%s '%s': '%s' must be a sequence of strings",
-				  key_names[it->kind], it->name, key_names[k]);
+				  item_key_names[it->kind], it->name, item_key_names[k]);
 		return -EINVAL;
 	}
 	strs = calloc(v->nkids + 1, sizeof(*strs));
@@ -658,10 +346,10 @@ static int item__strings(struct loader *ld, const struct item *it, enum item_key
 		const struct ynode *s = v->kids[i];
 
 		if (!ynode__is_scalar(s)) {
-			pos = ynode__pos(ld, s);
+			pos = ynode__pos(ld->f, s);
 			rules_diag__error(ld->d, &pos,
 					  "%s '%s': '%s' must be a sequence of strings",
-					  key_names[it->kind], it->name, key_names[k]);
+					  item_key_names[it->kind], it->name, item_key_names[k]);
 			err = -EINVAL;
 			continue;
 		}
@@ -673,21 +361,121 @@ static int item__strings(struct loader *ld, const struct item *it, enum item_key
 	*out = strs;
 	return err;
 nomem:
-	for (i = 0; strs && i < *n; i++)
-		free(strs[i]);
-	free(strs);
+	strings__free(strs, *n);
 	*n = 0;
 	rules_diag__error(ld->d, &pos, "out of memory");
 	return -ENOMEM;
 }
 
-static void strings__free(char **strs, size_t n)
+bool item__overrides(struct loader *ld, struct item *it, unsigned int can_append,
+		     unsigned int can_replace)
 {
+	const struct ynode *o = it->val[KEY_OVERRIDE];
+	const char *kind = item_key_names[it->kind];
+	struct srcpos pos;
+	bool ok = true;
 	size_t i;
+	int k;
 
-	for (i = 0; i < n; i++)
-		free(strs[i]);
-	free(strs);
+	if (!o)
+		return true;
+	pos = ynode__pos(ld->f, o);
+	if (o->type != YNODE_MAP) {
+		rules_diag__error(ld->d, &pos,
+				  "%s '%s': 'override' must be a mapping of keys to append or "
+				  "replace, such as {condition: append}",
+				  kind, it->name);
+		return false;
+	}
+	for (i = 0; i + 1 < o->nkids; i += 2) {
+		const struct ynode *key = o->kids[i], *op = o->kids[i + 1];
+		struct srcpos kpos = ynode__pos(ld->f, key);
+		enum item_override how;
+
+		k = KEY_MAX;
+		if (ynode__is_scalar(key)) {
+			for (k = KEY_ITEMS; k < KEY_MAX; k++) {
+				if (!strcmp(key->value, item_key_names[k]))
+					break;
+			}
+		}
+		if (k == KEY_MAX || !((can_append | can_replace) & KEY_BIT(k))) {
+			rules_diag__error(ld->d, &kpos, "%s '%s': '%s' cannot be overridden", kind,
+					  it->name, ynode__is_scalar(key) ? key->value : "?");
+			ok = false;
+			continue;
+		}
+		if (it->override[k]) {
+			rules_diag__error(ld->d, &kpos, "%s '%s': duplicate key '%s' in 'override'",
+					  kind, it->name, key->value);
+			ok = false;
+			continue;
+		}
+		if (ynode__is_scalar(op) && !strcmp(op->value, "append")) {
+			how = OVERRIDE_APPEND;
+		} else if (ynode__is_scalar(op) && !strcmp(op->value, "replace")) {
+			how = OVERRIDE_REPLACE;
+		} else {
+			struct srcpos opos = ynode__pos(ld->f, op);
+
+			rules_diag__error(ld->d, &opos,
+					  "%s '%s': the override of '%s' must be %s", kind,
+					  it->name, key->value,
+					  can_append & KEY_BIT(k) ? "'append' or 'replace'" :
+								    "'replace'");
+			ok = false;
+			continue;
+		}
+		if (how == OVERRIDE_APPEND && !(can_append & KEY_BIT(k))) {
+			rules_diag__error(ld->d, &kpos,
+					  "%s '%s': '%s' cannot be appended to, only replaced",
+					  kind, it->name, key->value);
+			ok = false;
+			continue;
+		}
+		it->override[k] = (uint8_t)how;
+		it->override_key[k] = key;
+		it->has_override = true;
+	}
+	return ok;
+}
+
+bool item__overrides_match(struct loader *ld, const struct item *it, unsigned int overridable)
+{
+	const char *kind = item_key_names[it->kind];
+	bool ok = true;
+	int k;
+
+	for (k = KEY_ITEMS; k < KEY_MAX; k++) {
+		struct srcpos pos;
+
+		if (k == KEY_APPEND || k == KEY_OVERRIDE)
+			continue;
+		if (it->val[k] && !it->override[k]) {
+			pos = ynode__pos(ld->f, it->key[k]);
+			if (overridable & KEY_BIT(k))
+				rules_diag__error(ld->d, &pos,
+						  "%s '%s': '%s' has no entry in 'override': add "
+						  "'%s: append' or '%s: replace' to it",
+						  kind, it->name, item_key_names[k],
+						  item_key_names[k], item_key_names[k]);
+			else
+				rules_diag__error(ld->d, &pos,
+						  "%s '%s': '%s' cannot be given with 'override'",
+						  kind, it->name, item_key_names[k]);
+			ok = false;
+		} else if (it->override[k] && !it->val[k]) {
+			pos = ynode__pos(ld->f, it->override_key[k]);
+			rules_diag__error(ld->d, &pos,
+					  "%s '%s': 'override' %s '%s' but the item has no '%s'",
+					  kind, it->name,
+					  it->override[k] == OVERRIDE_APPEND ? "appends to" :
+									       "replaces",
+					  item_key_names[k], item_key_names[k]);
+			ok = false;
+		}
+	}
+	return ok;
 }
 
 /* Appends item to the array arr of n elements; 0 or -ENOMEM. */
@@ -726,23 +514,51 @@ static struct macro *ruleset__macro(const struct ruleset *rs, const char *name)
 	return NULL;
 }
 
-static struct rule *ruleset__rule(const struct ruleset *rs, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rs->nrules; i++) {
-		if (!strcmp(rs->rules[i]->name, name))
-			return rs->rules[i];
-	}
-	return NULL;
-}
-
-static void loader__nomem(struct loader *ld, const struct item *it)
+void loader__nomem(struct loader *ld, const struct item *it)
 {
 	struct srcpos pos = item__pos(ld, it);
 
 	rules_diag__error(ld->d, &pos, "out of memory");
-	ld->broken = true;
+	ld->f->broken = true;
+}
+
+/* 'append: true' is what Falco had before 'override'. */
+static bool item__legacy_append(struct loader *ld, const struct item *it, enum item_key what)
+{
+	bool append = item__flag(ld, it, KEY_APPEND, false);
+	struct srcpos pos;
+
+	if (!append)
+		return false;
+	pos = ynode__pos(ld->f, it->key[KEY_APPEND]);
+	rules_diag__warning(ld->d, &pos,
+			    "%s '%s': 'append: true' is deprecated: use 'override: {%s: append}'",
+			    item_key_names[it->kind], it->name, item_key_names[what]);
+	return true;
+}
+
+/* Reads 'append' and 'override' of a list or a macro: whether to append. */
+static bool item__append_mode(struct loader *ld, struct item *it, enum item_key what, bool *ok)
+{
+	bool append = item__legacy_append(ld, it, what);
+	struct srcpos pos = item__pos(ld, it);
+
+	*ok = item__overrides(ld, it, KEY_BIT(what), KEY_BIT(what));
+	if (!*ok)
+		return false;
+	if (append && it->has_override) {
+		rules_diag__error(ld->d, &pos,
+				  "%s '%s': 'append' and 'override' cannot be used together: keep "
+				  "'override'",
+				  item_key_names[it->kind], it->name);
+		*ok = false;
+		return false;
+	}
+	if (it->has_override && !item__overrides_match(ld, it, KEY_BIT(what))) {
+		*ok = false;
+		return false;
+	}
+	return append || it->override[what] == OVERRIDE_APPEND;
 }
 
 /* A name a condition can use: pasted-in lists end at these characters. */
@@ -753,9 +569,9 @@ static bool list_name__valid(const char *s)
 
 static void loader__list(struct loader *ld, struct item *it)
 {
-	bool append = item__flag(ld, it, KEY_APPEND, false);
 	struct srcpos pos = item__pos(ld, it);
 	struct rules_list *l = ruleset__list(ld->rs, it->name);
+	bool append, ok;
 	char **items;
 	size_t n, i;
 
@@ -766,12 +582,15 @@ static void loader__list(struct loader *ld, struct item *it)
 				  it->name);
 		return;
 	}
+	append = item__append_mode(ld, it, KEY_ITEMS, &ok);
+	if (!ok)
+		return;
 	if (!it->val[KEY_ITEMS]) {
 		item__missing(ld, it, KEY_ITEMS);
 		return;
 	}
 	if (item__strings(ld, it, KEY_ITEMS, &items, &n) == -ENOMEM) {
-		ld->broken = true;
+		ld->f->broken = true;
 		return;
 	}
 	if (append) {
@@ -795,15 +614,17 @@ static void loader__list(struct loader *ld, struct item *it)
 			all[l->nitems + i] = items[i];
 		l->items = all;
 		l->nitems += n;
+		l->visibility = ld->rs->next_index++;
 		free(items);
 		return;
 	}
 	if (l) {
-		/* Defined again: the new items replace the old, as in Falco. */
+		/* Defined again: the new items replace the old, in the old place. */
 		strings__free(l->items, l->nitems);
 		l->items = items;
 		l->nitems = n;
 		l->pos = pos;
+		l->visibility = ld->rs->next_index++;
 		return;
 	}
 	l = calloc(1, sizeof(*l));
@@ -818,6 +639,7 @@ static void loader__list(struct loader *ld, struct item *it)
 	l->pos = pos;
 	l->items = items;
 	l->nitems = n;
+	l->index = l->visibility = ld->rs->next_index++;
 }
 
 static bool macro_name__valid(const char *s)
@@ -834,11 +656,11 @@ static bool macro_name__valid(const char *s)
 
 static void loader__macro(struct loader *ld, struct item *it)
 {
-	bool append = item__flag(ld, it, KEY_APPEND, false);
 	struct srcpos pos = item__pos(ld, it);
 	struct macro *m = ruleset__macro(ld->rs, it->name);
 	const struct ynode *cond;
 	struct srctext st;
+	bool append, ok;
 
 	if (!macro_name__valid(it->name)) {
 		rules_diag__error(ld->d, &pos,
@@ -847,6 +669,9 @@ static void loader__macro(struct loader *ld, struct item *it)
 				  it->name);
 		return;
 	}
+	append = item__append_mode(ld, it, KEY_CONDITION, &ok);
+	if (!ok)
+		return;
 	if (!it->val[KEY_CONDITION]) {
 		item__missing(ld, it, KEY_CONDITION);
 		return;
@@ -861,7 +686,7 @@ static void loader__macro(struct loader *ld, struct item *it)
 				  it->name);
 		return;
 	}
-	if (loader__srctext(ld, cond, &st)) {
+	if (ynode__srctext(ld->f, cond, &st)) {
 		loader__nomem(ld, it);
 		return;
 	}
@@ -869,6 +694,7 @@ static void loader__macro(struct loader *ld, struct item *it)
 		/* A macro whose own definition was broken has nothing to append to. */
 		if (m->cond.text && srctext__append(&m->cond, &st))
 			loader__nomem(ld, it);
+		m->visibility = ld->rs->next_index++;
 		srctext__free(&st);
 		return;
 	}
@@ -876,6 +702,7 @@ static void loader__macro(struct loader *ld, struct item *it)
 		srctext__free(&m->cond);
 		m->cond = st;
 		m->pos = pos;
+		m->visibility = ld->rs->next_index++;
 		return;
 	}
 	m = calloc(1, sizeof(*m));
@@ -890,184 +717,87 @@ static void loader__macro(struct loader *ld, struct item *it)
 	}
 	m->pos = pos;
 	m->cond = st;
+	m->index = m->visibility = ld->rs->next_index++;
 }
 
-static void rule__clear(struct rule *r)
+static void loader__engine_version(struct loader *ld, const struct item *it)
 {
-	free(r->desc);
-	srctext__free(&r->cond);
-	srctext__free(&r->output);
-	strings__free(r->tags, r->ntags);
-	cond__free(r->tree);
-	output__free(&r->tmpl);
-	r->desc = NULL;
-	r->tags = NULL;
-	r->ntags = 0;
-	r->tree = NULL;
-}
+	const struct ynode *v = it->val[KEY_REQUIRED_ENGINE_VERSION];
+	struct srcpos pos = ynode__pos(ld->f, v);
+	unsigned int need[3], have[3];
+	int i;
 
-static void rule__free(struct rule *r)
-{
-	if (!r)
-		return;
-	rule__clear(r);
-	free(r->name);
-	free(r);
-}
-
-/* An existing rule switched on or off: "- rule: x" and "enabled:" alone. */
-static void loader__rule_toggle(struct loader *ld, struct item *it)
-{
-	bool enabled = item__flag(ld, it, KEY_ENABLED, true);
-	struct rule *r = ruleset__rule(ld->rs, it->name);
-	struct srcpos pos = item__pos(ld, it);
-
-	if (!r) {
+	if (!ynode__is_scalar(v) || !engine_version__parse(v->value, need)) {
 		rules_diag__error(ld->d, &pos,
-				  "cannot %s rule '%s': no rule of that name is defined before",
-				  enabled ? "enable" : "disable", it->name);
+				  "cannot read required_engine_version '%s': expected a version "
+				  "such as 0.31.0",
+				  ynode__is_scalar(v) ? v->value : "");
 		return;
 	}
-	r->enabled = enabled;
-}
-
-static void loader__rule_append(struct loader *ld, struct item *it)
-{
-	struct rule *r = ruleset__rule(ld->rs, it->name);
-	struct srcpos pos = item__pos(ld, it);
-	const struct ynode *cond;
-	struct srctext st;
-	int k;
-
-	for (k = 0; k < KEY_MAX; k++) {
-		struct srcpos kpos;
-
-		if (!it->val[k] || k == KEY_RULE || k == KEY_APPEND || k == KEY_CONDITION)
-			continue;
-		kpos = ynode__pos(ld, it->val[k]);
-		rules_diag__error(ld->d, &kpos,
-				  "rule '%s': '%s' cannot be appended: append: true only takes a "
-				  "'condition'",
-				  it->name, key_names[k]);
-	}
-	if (!it->val[KEY_CONDITION]) {
-		item__missing(ld, it, KEY_CONDITION);
+	if (!engine_version__parse(RULES_ENGINE_VERSION, have))
 		return;
-	}
-	cond = item__string(ld, it, KEY_CONDITION);
-	if (!cond)
-		return;
-	if (!r) {
+	for (i = 0; i < 3 && need[i] == have[i]; i++)
+		;
+	if (need[0] != have[0] || (i < 3 && need[i] > have[i]))
 		rules_diag__error(ld->d, &pos,
-				  "cannot append to rule '%s': no rule of that name is defined "
-				  "before",
-				  it->name);
-		return;
-	}
-	if (!r->cond.text)
-		return;
-	if (loader__srctext(ld, cond, &st)) {
-		loader__nomem(ld, it);
-		return;
-	}
-	if (srctext__append(&r->cond, &st))
-		loader__nomem(ld, it);
-	srctext__free(&st);
+				  "the rules need engine version %u.%u.%u, but vigil's is %s: "
+				  "update vigil",
+				  need[0], need[1], need[2], RULES_ENGINE_VERSION);
 }
 
-static void loader__rule(struct loader *ld, struct item *it)
+/* Plugins are Falco's event sources other than syscalls: none in vigil. */
+static void loader__plugin_versions(struct loader *ld, const struct item *it)
 {
-	static const enum item_key required[] = { KEY_DESC, KEY_CONDITION, KEY_OUTPUT,
-						  KEY_PRIORITY };
-	const struct ynode *desc, *cond, *output, *prio;
-	struct srcpos pos = item__pos(ld, it);
-	struct rule *r;
-	bool fresh = false;
+	const struct ynode *v = it->val[KEY_REQUIRED_PLUGIN_VERSIONS];
+	struct srcpos pos = ynode__pos(ld->f, v);
 	size_t i;
 
-	if (item__flag(ld, it, KEY_APPEND, false)) {
-		loader__rule_append(ld, it);
+	if (v->type != YNODE_SEQ) {
+		rules_diag__error(ld->d, &pos,
+				  "required_plugin_versions must be a sequence of {name, version}");
 		return;
 	}
-	if (it->keys == (K(RULE) | K(ENABLED))) {
-		loader__rule_toggle(ld, it);
-		return;
-	}
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (!it->val[required[i]])
-			item__missing(ld, it, required[i]);
-	}
+	for (i = 0; i < v->nkids; i++) {
+		const struct ynode *p = v->kids[i];
 
-	r = ruleset__rule(ld->rs, it->name);
-	if (r) {
-		/* Defined again: replaced, keeping its place in the order. */
-		rule__clear(r);
-	} else {
-		r = calloc(1, sizeof(*r));
-		if (!r || !(r->name = strdup(it->name))) {
-			free(r);
-			loader__nomem(ld, it);
+		if (p->type != YNODE_MAP || !ynode__is_scalar(ynode__get(p, "name")) ||
+		    !ynode__is_scalar(ynode__get(p, "version"))) {
+			pos = ynode__pos(ld->f, p);
+			rules_diag__error(ld->d, &pos,
+					  "required_plugin_versions must be a sequence of {name, "
+					  "version}");
 			return;
 		}
-		fresh = true;
 	}
-	r->pos = pos;
-	r->enabled = item__flag(ld, it, KEY_ENABLED, true);
-	r->priority = PRIORITY_DEBUG;
-
-	desc = item__string(ld, it, KEY_DESC);
-	if (desc && !(r->desc = string__trim(desc->value)))
-		goto nomem;
-	cond = item__string(ld, it, KEY_CONDITION);
-	if (cond && loader__srctext(ld, cond, &r->cond))
-		goto nomem;
-	output = item__string(ld, it, KEY_OUTPUT);
-	if (output && loader__srctext(ld, output, &r->output))
-		goto nomem;
-	if (output)
-		srctext__trim(&r->output);
-	prio = item__string(ld, it, KEY_PRIORITY);
-	if (prio && !priority__from_name(prio->value, &r->priority)) {
-		struct srcpos ppos = ynode__pos(ld, prio);
-
-		rules_diag__error(ld->d, &ppos,
-				  "rule '%s': unknown priority '%s' (expected emergency, alert, "
-				  "critical, error, warning, notice, informational or debug)",
-				  it->name, prio->value);
-	}
-	if (it->val[KEY_TAGS] && item__strings(ld, it, KEY_TAGS, &r->tags, &r->ntags) == -ENOMEM)
-		goto nomem;
-	if (fresh && ARRAY_PUSH(ld->rs->rules, ld->rs->nrules, r))
-		goto nomem;
-	return;
-nomem:
-	if (fresh)
-		rule__free(r);
-	loader__nomem(ld, it);
+	pos = item__pos(ld, it);
+	rules_diag__warning(ld->d, &pos,
+			    "required_plugin_versions is ignored: vigil has no plugins, and "
+			    "skips rules of their sources");
 }
 
 static void loader__item(struct loader *ld, const struct ynode *n)
 {
 	const struct ynode *name;
 	struct item it;
-	size_t i;
 
 	if (!item__read(ld, n, &it))
 		return;
-	name = NULL;
-	for (i = 0; i + 1 < n->nkids; i += 2) {
-		if (ynode__is_scalar(n->kids[i]) && !strcmp(n->kids[i]->value, key_names[it.kind]))
-			name = n->kids[i + 1];
-	}
+	name = ynode__get(n, item_key_names[it.kind]);
 	it.name = ynode__is_scalar(name) ? name->value : "";
 	item__keys(ld, &it);
-	if (it.kind == KEY_REQUIRED_ENGINE_VERSION)
-		return; /* Falco's engine versions do not apply to vigil. */
+	if (it.kind == KEY_REQUIRED_ENGINE_VERSION) {
+		loader__engine_version(ld, &it);
+		return;
+	}
+	if (it.kind == KEY_REQUIRED_PLUGIN_VERSIONS) {
+		loader__plugin_versions(ld, &it);
+		return;
+	}
 	if (!ynode__is_scalar(name) || ynode__is_null(name) || !*name->value) {
-		struct srcpos pos = ynode__pos(ld, name);
+		struct srcpos pos = ynode__pos(ld->f, name);
 
 		rules_diag__error(ld->d, &pos, "%s name must be a non-empty string",
-				  key_names[it.kind]);
+				  item_key_names[it.kind]);
 		return;
 	}
 	switch (it.kind) {
@@ -1085,9 +815,10 @@ static void loader__item(struct loader *ld, const struct ynode *n)
 	}
 }
 
-static void loader__document(struct loader *ld, const struct ynode *root)
+static void loader__document(void *ctx, struct rules_file *f, const struct ynode *root)
 {
-	struct srcpos pos = ynode__pos(ld, root);
+	struct loader *ld = ctx;
+	struct srcpos pos = ynode__pos(f, root);
 	size_t i;
 
 	/* An empty file, or one with only comments. */
@@ -1098,26 +829,12 @@ static void loader__document(struct loader *ld, const struct ynode *root)
 				  "expected a sequence of list, macro and rule items");
 		return;
 	}
-	for (i = 0; i < root->nkids; i++)
+	for (i = 0; i < root->nkids && !f->broken; i++) {
+		/* Falco skips null items: "- " alone. */
+		if (ynode__is_null(root->kids[i]))
+			continue;
 		loader__item(ld, root->kids[i]);
-}
-
-static int loader__lines(struct loader *ld)
-{
-	size_t i, n = 1;
-
-	for (i = 0; i < ld->len; i++)
-		n += ld->buf[i] == '\n';
-	ld->lines = malloc(n * sizeof(*ld->lines));
-	if (!ld->lines)
-		return -ENOMEM;
-	ld->lines[0] = 0;
-	ld->nlines = 1;
-	for (i = 0; i < ld->len; i++) {
-		if (ld->buf[i] == '\n')
-			ld->lines[ld->nlines++] = i + 1;
 	}
-	return 0;
 }
 
 /* The name every position of this file will point to, owned by the ruleset. */
@@ -1136,55 +853,16 @@ static const char *ruleset__intern(struct ruleset *rs, const char *name)
 static bool ruleset__read(struct ruleset *rs, struct rules_diag *d, const char *name,
 			  const char *buf, size_t len)
 {
-	struct loader ld = { .rs = rs, .d = d, .buf = buf, .len = len };
+	struct rules_file f = { .d = d, .buf = buf, .len = len };
+	struct loader ld = { .rs = rs, .d = d, .f = &f };
 	struct srcpos fpos = { .file = name };
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	bool done = false;
 
-	ld.file = ruleset__intern(rs, name);
-	if (!ld.file || loader__lines(&ld)) {
+	f.name = ruleset__intern(rs, name);
+	if (!f.name) {
 		rules_diag__error(d, &fpos, "out of memory");
-		free(ld.lines);
 		return false;
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		rules_diag__error(d, &fpos, "out of memory");
-		free(ld.lines);
-		return false;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	while (!done && !ld.broken) {
-		struct ynode *root;
-
-		if (!yaml_parser_parse(&parser, &ev)) {
-			loader__yaml_error(&ld, &parser);
-			break;
-		}
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			yaml_event_delete(&ev);
-			if (!yaml_parser_parse(&parser, &ev)) {
-				loader__yaml_error(&ld, &parser);
-				continue;
-			}
-			root = loader__node(&ld, &parser, &ev, 0);
-			if (root)
-				loader__document(&ld, root);
-			ynode__free(root);
-			break;
-		default:
-			/* Stream start, document end. */
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	free(ld.lines);
-	return !ld.broken;
+	return rules_yaml__read(&f, loader__document, &ld);
 }
 
 static bool ruleset__read_file(struct ruleset *rs, struct rules_diag *d, const char *path)
@@ -1307,7 +985,22 @@ void rules__free(struct ruleset *rs)
 	for (i = 0; i < VIGIL_SC_MAX; i++)
 		free(rs->bucket[i]);
 	strings__free(rs->files, rs->nfiles);
+	strpool__free(rs->pool);
 	free(rs);
+}
+
+static struct ruleset *ruleset__new(struct rules_diag *d)
+{
+	struct ruleset *rs = calloc(1, sizeof(*rs));
+
+	if (rs)
+		rs->pool = strpool__new();
+	if (!rs || !rs->pool) {
+		free(rs);
+		rules_diag__error(d, NULL, "out of memory");
+		return NULL;
+	}
+	return rs;
 }
 
 /* Compiles what was read unless a file could not be read through: rules
@@ -1330,11 +1023,9 @@ struct ruleset *rules__load(const char *const *paths, size_t npaths, FILE *err)
 	bool complete = true;
 	size_t i;
 
-	rs = calloc(1, sizeof(*rs));
-	if (!rs) {
-		rules_diag__error(&d, NULL, "out of memory");
+	rs = ruleset__new(&d);
+	if (!rs)
 		return NULL;
-	}
 	for (i = 0; i < npaths; i++) {
 		struct srcpos fpos = { .file = paths[i] };
 		struct stat st;
@@ -1357,11 +1048,9 @@ struct ruleset *rules__load_buffer(const char *name, const char *text, size_t le
 	struct ruleset *rs;
 	bool complete;
 
-	rs = calloc(1, sizeof(*rs));
-	if (!rs) {
-		rules_diag__error(&d, NULL, "out of memory");
+	rs = ruleset__new(&d);
+	if (!rs)
 		return NULL;
-	}
 	complete = ruleset__read(rs, &d, name, text, len);
 	return ruleset__finish(rs, &d, complete);
 }

@@ -2,13 +2,20 @@
 /*
  * Alerts to the journal as structured entries: the message for people, and
  * every field of the rule's output as its own journal field for
- * `journalctl VIGIL_RULE=... VIGIL_CONTAINER_ID=...`. The entry is laid out
- * in one buffer on the stack: the alert path allocates nothing.
+ * `journalctl VIGIL_RULE=... VIGIL_CONTAINER_ID=...`, and a MESSAGE_ID per
+ * kind of entry that the catalog (systemd/vigil.catalog) explains. The entry
+ * is laid out in one buffer on the stack.
+ *
+ * journald can go away (restarted, killed, its socket gone): entries then go
+ * to stderr, counted, and journald is tried again with a growing pause, so
+ * that a dead journald costs one failed send per pause, not one per alert.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <systemd/sd-journal.h>
 
 #include "vigil.h"
@@ -73,51 +80,41 @@ static bool journal_name__valid(const char *name)
 	return p - name <= JOURNAL_NAME_MAX;
 }
 
-int sink_journald__build(const struct alert *alert, struct iovec *iov, size_t max, char *buf,
+int sink_journald__build(const struct sink_record *rec, struct iovec *iov, size_t max, char *buf,
 			 size_t buflen)
 {
-	const struct rule *r = alert->rule;
-	enum rule_priority prio = rule__priority(r);
 	struct journal_entry je = { .iov = iov, .max = max };
 	char name[JOURNAL_NAME_MAX + 1];
-	const char *prio_name;
-	bool first = true;
-	size_t i, ntags;
+	size_t i;
 
 	strbuf__init(&je.sb, buf, buflen);
 
 	journal_entry__begin(&je);
 	strbuf__puts(&je.sb, "MESSAGE=");
-	strbuf__append(&je.sb, alert->message, strnlen(alert->message, sizeof(alert->message)));
+	strbuf__puts(&je.sb, rec->message);
 	journal_entry__end(&je);
+	journal_entry__add(&je, "MESSAGE_ID", alert_kind__message_id(rec->kind));
 	journal_entry__begin(&je);
 	/* syslog levels and rule priorities are the same scale, 0..7. */
-	strbuf__printf(&je.sb, "PRIORITY=%d", (int)prio);
+	strbuf__printf(&je.sb, "PRIORITY=%d", (int)rec->priority);
 	journal_entry__end(&je);
 	journal_entry__add(&je, "SYSLOG_IDENTIFIER", VIGIL_IDENT);
-	journal_entry__add(&je, "VIGIL_RULE", rule__name(r));
-	prio_name = priority__name(prio);
-	journal_entry__add(&je, "VIGIL_PRIORITY", prio_name ? prio_name : "");
+	journal_entry__add(&je, "VIGIL_RULE", rec->rule);
+	journal_entry__add(&je, "VIGIL_PRIORITY", priority__name(rec->priority));
 
 	journal_entry__begin(&je);
 	strbuf__puts(&je.sb, "VIGIL_TAGS=");
-	ntags = rule__ntags(r);
-	for (i = 0; i < ntags; i++) {
-		const char *tag = rule__tag(r, i);
-
-		if (!tag)
-			continue;
-		if (!first)
+	for (i = 0; i < rec->ntags; i++) {
+		if (i)
 			strbuf__puts(&je.sb, ",");
-		strbuf__puts(&je.sb, tag);
-		first = false;
+		strbuf__puts(&je.sb, rec->tags[i]);
 	}
 	journal_entry__end(&je);
 
-	for (i = 0; i < alert->nfields && i < ALERT_FIELDS_MAX; i++) {
-		const struct alert_field *f = &alert->fields[i];
+	for (i = 0; i < rec->nfields; i++) {
+		const struct sink_field *f = &rec->fields[i];
 
-		if (!f->name || !f->value)
+		if (!f->value)
 			continue;
 		if (output__journal_name(f->name, name, sizeof(name)) < 0)
 			continue;
@@ -128,14 +125,101 @@ int sink_journald__build(const struct alert *alert, struct iovec *iov, size_t ma
 	return je.n;
 }
 
-int sink_journald__send(const struct alert *alert)
+int sink_journald__send(const struct sink_record *rec)
 {
 	struct iovec iov[SINK_JOURNALD_IOV_MAX];
 	char buf[SINK_JOURNALD_BUF_SIZE];
 	int n;
 
-	n = sink_journald__build(alert, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
+	n = sink_journald__build(rec, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
 	/* A value with a newline goes out in journald's binary-safe form:
 	 * sd_journal_sendv() picks it per field. */
 	return sd_journal_sendv(iov, n);
+}
+
+#define JOURNALD_RETRY_MIN_NS 500000000ull
+#define JOURNALD_RETRY_MAX_NS 5000000000ull
+
+struct sink_journald {
+	bool down;
+	uint64_t down_since_ns;
+	uint64_t retry_ns;   /* when to try journald again */
+	uint64_t pause_ns;
+	uint64_t to_stderr;  /* since it went away */
+};
+
+int sink_journald__open(struct sink_journald **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+/* The entry that closes an outage: how long, and how much went to stderr. */
+static void journald__back(struct sink_journald *j, uint64_t now_ns)
+{
+	char message[256], count[24], seconds[24];
+	const struct sink_field fields[] = {
+		{ "journald.fallback", count, true },
+		{ "journald.down_seconds", seconds, true },
+	};
+	struct sink_record_spec spec = {
+		.kind = ALERT_KIND_OPERATIONAL,
+		.priority = PRIORITY_NOTICE,
+		.time_ns = clock__ns(CLOCK_REALTIME),
+		.rule = "vigil internal: journald back",
+		.message = message,
+		.fields = fields,
+		.nfields = sizeof(fields) / sizeof(fields[0]),
+	};
+	uint64_t secs = (now_ns - j->down_since_ns + 500000000ull) / 1000000000ull;
+	struct sink_record *rec;
+
+	snprintf(count, sizeof(count), "%llu", (unsigned long long)j->to_stderr);
+	snprintf(seconds, sizeof(seconds), "%llu", (unsigned long long)secs);
+	snprintf(message, sizeof(message),
+		 "journald is back after %llu s; %llu entries went to stderr meanwhile",
+		 (unsigned long long)secs, (unsigned long long)j->to_stderr);
+	log_info("%s", message);
+	rec = sink_record__new(&spec);
+	if (rec && sink_journald__send(rec) < 0)
+		sink_stderr__write(rec);
+	sink_record__put(rec);
+}
+
+int sink_journald__deliver(struct sink_journald *j, const struct sink_record *rec,
+			   uint64_t now_ns)
+{
+	int err;
+
+	if (j->down && now_ns < j->retry_ns)
+		goto fallback;
+	err = sink_journald__send(rec);
+	if (err >= 0) {
+		if (j->down) {
+			journald__back(j, now_ns);
+			j->down = false;
+		}
+		return 0;
+	}
+	if (!j->down) {
+		log_warnx("journald: %s; entries go to stderr until it is back", strerror(-err));
+		j->down = true;
+		j->down_since_ns = now_ns;
+		j->to_stderr = 0;
+		j->pause_ns = JOURNALD_RETRY_MIN_NS;
+	} else {
+		j->pause_ns *= 2;
+		if (j->pause_ns > JOURNALD_RETRY_MAX_NS)
+			j->pause_ns = JOURNALD_RETRY_MAX_NS;
+	}
+	j->retry_ns = now_ns + j->pause_ns;
+fallback:
+	j->to_stderr++;
+	sink_stderr__write(rec);
+	return 1;
+}
+
+void sink_journald__close(struct sink_journald *j)
+{
+	free(j);
 }

@@ -7,10 +7,14 @@
  * buffer is rebuilt smaller instead of being cut.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vigil.h"
 
@@ -37,7 +41,7 @@ struct json_plan {
  * is its longest valid-looking prefix, at least one byte (Unicode's "maximal
  * subpart", which Python and browsers use too): each becomes one U+FFFD.
  */
-static size_t utf8__sequence(const unsigned char *s, bool *valid)
+size_t utf8__char_len(const unsigned char *s, bool *valid)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t need, i;
@@ -125,7 +129,7 @@ static size_t json__escape(struct strbuf *sb, const char *s, size_t max)
 				esc[6] = '\0';
 				break;
 			}
-			adv = utf8__sequence(p, &valid);
+			adv = utf8__char_len(p, &valid);
 			out = valid ? (const char *)p : "\xef\xbf\xbd";
 			n = valid ? adv : 3;
 			goto emit;
@@ -210,14 +214,14 @@ static void json_times__init(struct json_times *t, uint64_t time_ns)
 	snprintf(t->iso, sizeof(t->iso), "%s.%09uZ", date, nsec);
 }
 
-static void json__output_fields(struct strbuf *sb, const struct alert *alert,
+static void json__output_fields(struct strbuf *sb, const struct sink_record *rec,
 				enum json_fields mode)
 {
 	size_t i;
 
 	strbuf__puts(sb, "\"output_fields\":{");
-	for (i = 0; mode != FIELDS_NONE && i < alert->nfields && i < ALERT_FIELDS_MAX; i++) {
-		const struct alert_field *f = &alert->fields[i];
+	for (i = 0; mode != FIELDS_NONE && i < rec->nfields; i++) {
+		const struct sink_field *f = &rec->fields[i];
 
 		if (i)
 			strbuf__puts(sb, ",");
@@ -233,15 +237,12 @@ static void json__output_fields(struct strbuf *sb, const struct alert *alert,
 	strbuf__puts(sb, "}");
 }
 
-static void json__alert(struct strbuf *sb, const struct alert *alert, const char *hostname,
+static void json__alert(struct strbuf *sb, const struct sink_record *rec, const char *hostname,
 			const struct json_times *t, const struct json_plan *plan)
 {
-	const struct rule *r = alert->rule;
-	const char *prio = priority__name(rule__priority(r));
+	const char *prio = priority__name(rec->priority);
 	size_t i, used;
 
-	if (!prio)
-		prio = "";
 	strbuf__puts(sb, "{\"hostname\":");
 	json__string(sb, hostname, plan->hostname_max);
 
@@ -250,19 +251,22 @@ static void json__alert(struct strbuf *sb, const struct alert *alert, const char
 	used = json__escape(sb, t->output, plan->output_max);
 	used += json__escape(sb, prio, plan->output_max - used);
 	used += json__escape(sb, " ", plan->output_max - used);
-	json__escape(sb, alert->message, plan->output_max - used);
+	json__escape(sb, rec->message, plan->output_max - used);
 	strbuf__puts(sb, "\",");
 
-	json__output_fields(sb, alert, plan->fields);
+	json__output_fields(sb, rec, plan->fields);
 	strbuf__puts(sb, ",\"priority\":");
 	json__string(sb, prio, SIZE_MAX);
 	strbuf__puts(sb, ",\"rule\":");
-	json__string(sb, rule__name(r), plan->rule_max);
-	strbuf__puts(sb, ",\"source\":\"syscall\",\"tags\":[");
+	json__string(sb, rec->rule, plan->rule_max);
+	/* vigild's own entries are not about a syscall, as Falco's internal ones. */
+	strbuf__puts(sb, rec->kind == ALERT_KIND_RULE || rec->kind == ALERT_KIND_SUMMARY
+				 ? ",\"source\":\"syscall\",\"tags\":["
+				 : ",\"source\":\"internal\",\"tags\":[");
 	for (i = 0; i < plan->ntags; i++) {
 		if (i)
 			strbuf__puts(sb, ",");
-		json__string(sb, rule__tag(r, i), SIZE_MAX);
+		json__string(sb, rec->tags[i], SIZE_MAX);
 	}
 	strbuf__puts(sb, "],\"time\":\"");
 	strbuf__puts(sb, t->iso);
@@ -288,14 +292,13 @@ static size_t min_size(size_t a, size_t b)
  * first; what is left is shared out, a quarter each at most to the hostname,
  * the rule name and the tags, the rest to the output.
  */
-static void json__alert_cut(struct strbuf *sb, const struct alert *alert, const char *hostname,
-			    const struct json_times *t, size_t room)
+static void json__alert_cut(struct strbuf *sb, const struct sink_record *rec,
+			    const char *hostname, const struct json_times *t, size_t room)
 {
 	struct json_plan plan = { .fields = FIELDS_NONE };
-	size_t start = sb->len, skeleton, budget, tags = 0, n, ntags, i;
-	const struct rule *r = alert->rule;
+	size_t start = sb->len, skeleton, budget, tags = 0, n, i;
 
-	json__alert(sb, alert, hostname, t, &plan);
+	json__alert(sb, rec, hostname, t, &plan);
 	skeleton = sb->len - start;
 	if (sb->truncated)
 		return;
@@ -303,28 +306,27 @@ static void json__alert_cut(struct strbuf *sb, const struct alert *alert, const 
 	budget = room - skeleton;
 
 	plan.hostname_max = min_size(json__escape(NULL, hostname, SIZE_MAX), budget / 4);
-	plan.rule_max = min_size(json__escape(NULL, rule__name(r), SIZE_MAX), budget / 4);
-	ntags = rule__ntags(r);
-	for (i = 0; i < ntags; i++) {
+	plan.rule_max = min_size(json__escape(NULL, rec->rule, SIZE_MAX), budget / 4);
+	for (i = 0; i < rec->ntags; i++) {
 		/* Quotes, and a comma after the first. */
-		n = json__escape(NULL, rule__tag(r, i), SIZE_MAX) + 2 + (i > 0);
+		n = json__escape(NULL, rec->tags[i], SIZE_MAX) + 2 + (i > 0);
 		if (tags + n > budget / 4)
 			break;
 		tags += n;
 	}
 	plan.ntags = i;
 	plan.output_max = budget - plan.hostname_max - plan.rule_max - tags;
-	json__alert(sb, alert, hostname, t, &plan);
+	json__alert(sb, rec, hostname, t, &plan);
 }
 
-void sink_json__format(const struct alert *alert, const char *hostname, struct strbuf *sb)
+void sink_json__format(const struct sink_record *rec, const char *hostname, struct strbuf *sb)
 {
 	struct json_plan plan = {
 		.fields = FIELDS_VALUES,
 		.hostname_max = SIZE_MAX,
 		.output_max = SIZE_MAX,
 		.rule_max = SIZE_MAX,
-		.ntags = rule__ntags(alert->rule),
+		.ntags = rec->ntags,
 	};
 	size_t start = sb->len;
 	bool was_truncated = sb->truncated;
@@ -334,18 +336,18 @@ void sink_json__format(const struct alert *alert, const char *hostname, struct s
 		return;
 	/* The flag says whether this line fit; what was cut before stays cut. */
 	sb->truncated = false;
-	json_times__init(&t, alert->time_ns);
-	json__alert(sb, alert, hostname, &t, &plan);
+	json_times__init(&t, rec->time_ns);
+	json__alert(sb, rec, hostname, &t, &plan);
 	if (!sb->truncated)
 		goto out;
 	/* The field values are the bulk of a long alert and repeat the message. */
 	json__rewind(sb, start);
 	plan.fields = FIELDS_NULL;
-	json__alert(sb, alert, hostname, &t, &plan);
+	json__alert(sb, rec, hostname, &t, &plan);
 	if (!sb->truncated)
 		goto out;
 	json__rewind(sb, start);
-	json__alert_cut(sb, alert, hostname, &t, sb->cap - 1 - start);
+	json__alert_cut(sb, rec, hostname, &t, sb->cap - 1 - start);
 	if (sb->truncated) {
 		/* Not even the skeleton fits: better nothing than half a line. */
 		json__rewind(sb, start);
@@ -355,19 +357,129 @@ out:
 	sb->truncated |= was_truncated;
 }
 
-int sink_json__write(const struct alert *alert, const char *hostname, FILE *out)
+/* The line and its newline in line[]; returns its length or -ENOBUFS. */
+static ssize_t json__line(const struct sink_record *rec, const char *hostname, char *line,
+			  size_t size)
 {
-	char line[SINK_JSON_LINE_MAX];
 	struct strbuf sb;
 
 	/* The last byte is kept for the newline. */
-	strbuf__init(&sb, line, sizeof(line) - 1);
-	sink_json__format(alert, hostname, &sb);
+	strbuf__init(&sb, line, size - 1);
+	sink_json__format(rec, hostname, &sb);
 	if (sb.truncated)
 		return -ENOBUFS;
 	line[sb.len] = '\n';
+	return sb.len + 1;
+}
+
+int sink_json__write(const struct alert *alert, const char *hostname, FILE *out)
+{
+	char line[SINK_JSON_LINE_MAX];
+	struct sink_record *rec;
+	ssize_t n;
+
+	rec = sink_record__from_alert(alert);
+	if (!rec)
+		return -ENOMEM;
+	n = json__line(rec, hostname, line, sizeof(line));
+	sink_record__put(rec);
+	if (n < 0)
+		return n;
 	errno = 0;
-	if (fwrite(line, 1, sb.len + 1, out) != sb.len + 1 || fflush(out) == EOF)
+	if (fwrite(line, 1, n, out) != (size_t)n || fflush(out) == EOF)
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+struct sink_jsonfile {
+	char *path;
+	int fd;          /* -1 while it cannot be opened */
+	bool is_stdout;
+	int last_error;
+};
+
+static int jsonfile__open(struct sink_jsonfile *j)
+{
+	if (j->is_stdout) {
+		j->fd = STDOUT_FILENO;
+		return 0;
+	}
+	/* O_APPEND: every line lands whole at the end, whoever else writes. */
+	j->fd = open(j->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+	if (j->fd < 0) {
+		j->last_error = -errno;
+		return j->last_error;
+	}
+	return 0;
+}
+
+int sink_jsonfile__open(struct sink_jsonfile **out, const char *path)
+{
+	struct sink_jsonfile *j;
+	int err;
+
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	j->fd = -1;
+	j->is_stdout = !strcmp(path, "-");
+	j->path = strdup(path);
+	if (!j->path) {
+		free(j);
+		return -ENOMEM;
+	}
+	err = jsonfile__open(j);
+	if (err)
+		log_warnx("json %s: cannot open: %s; alerts wait in its queue until it can be",
+			  path, strerror(-err));
+	*out = j;
+	return 0;
+}
+
+int sink_jsonfile__write(struct sink_jsonfile *j, const struct sink_record *rec,
+			 const char *hostname)
+{
+	char line[SINK_JSON_LINE_MAX];
+	ssize_t n, done = 0, w;
+
+	if (j->fd < 0 && jsonfile__open(j) < 0)
+		return -ENOTCONN;
+	n = json__line(rec, hostname, line, sizeof(line));
+	if (n < 0)
+		return n;
+	while (done < n) {
+		w = write(j->fd, line + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			j->last_error = w < 0 ? -errno : -EIO;
+			return j->last_error;
+		}
+		done += w;
+	}
+	return 0;
+}
+
+int sink_jsonfile__reopen(struct sink_jsonfile *j)
+{
+	if (!j || j->is_stdout)
+		return 0;
+	if (j->fd >= 0)
+		close(j->fd);
+	return jsonfile__open(j);
+}
+
+int sink_jsonfile__last_error(const struct sink_jsonfile *j)
+{
+	return j->last_error ? j->last_error : -ENOTCONN;
+}
+
+void sink_jsonfile__close(struct sink_jsonfile *j)
+{
+	if (!j)
+		return;
+	if (j->fd >= 0 && !j->is_stdout)
+		close(j->fd);
+	free(j->path);
+	free(j);
 }

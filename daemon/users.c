@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * uid to user name, from a passwd file read once at start. getpwuid() would
- * go through NSS: modules loaded into the daemon, and a network round trip
- * per event with sssd or LDAP. Instead the table is a sorted array in static
- * storage, bounded so that a huge or hostile file costs a warning, not memory.
+ * uid and gid to names, from the passwd and group files read once at start.
+ * getpwuid() and getgrgid() would go through NSS: modules loaded into the
+ * daemon, and a network round trip per event with sssd or LDAP. Instead
+ * each table is a sorted array in static storage, bounded so that a huge or
+ * hostile file costs a warning, not memory.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,21 +15,29 @@
 
 #include "vigil.h"
 
-#define USERS_LINE_MAX 1024
-#define USERS_NAMES_SIZE (USERS_MAX * 16)
+#define IDS_LINE_MAX 1024
+#define IDS_NAMES_SIZE (USERS_MAX * 16)
 
-struct user {
-	uint32_t uid;
-	uint32_t name; /* offset into user_names */
+struct id_entry {
+	uint32_t id;
+	uint32_t name; /* offset into names */
 	uint32_t line; /* the first line wins, as with getpwuid() */
 };
 
-static struct user users[USERS_MAX];
-static size_t nusers;
-static char user_names[USERS_NAMES_SIZE];
-static size_t user_names_len;
+/* One file's table: names by uid (passwd) or gid (group). */
+struct id_table {
+	const char *what; /* "users", "groups", for messages */
+	size_t min_fields; /* name:passwd:uid:gid, name:passwd:gid */
+	struct id_entry entries[USERS_MAX];
+	size_t n;
+	char names[IDS_NAMES_SIZE];
+	size_t names_len;
+};
 
-static bool user_field__uid(const char *s, uint32_t *out)
+static struct id_table users = { .what = "users", .min_fields = 4 };
+static struct id_table groups = { .what = "groups", .min_fields = 3 };
+
+static bool id_field__number(const char *s, uint32_t *out)
 {
 	uint64_t v = 0;
 
@@ -45,9 +54,9 @@ static bool user_field__uid(const char *s, uint32_t *out)
 	return true;
 }
 
-static bool user_field__name(const char *s)
+static bool id_field__name(const char *s)
 {
-	/* '+' and '-' open NIS compat entries: no user of that name. */
+	/* '+' and '-' open NIS compat entries: no user or group of that name. */
 	if (!*s || *s == '+' || *s == '-')
 		return false;
 	for (; *s; s++) {
@@ -58,11 +67,11 @@ static bool user_field__name(const char *s)
 }
 
 /*
- * Splits name:passwd:uid:gid:gecos:home:shell. Like glibc's parser, it lets
- * the last three be missing and the shell hold colons; uid and gid must be
- * numbers.
+ * Splits name:passwd:id:... Like glibc's parsers, it lets the trailing
+ * fields be missing and the last hold colons. In passwd the gid must be a
+ * number too.
  */
-static bool user_line__parse(char *line, const char **name, uint32_t *uid)
+static bool id_line__parse(const struct id_table *t, char *line, const char **name, uint32_t *id)
 {
 	char *field[7];
 	uint32_t gid;
@@ -74,66 +83,67 @@ static bool user_line__parse(char *line, const char **name, uint32_t *uid)
 		*p++ = '\0';
 		field[n++] = p;
 	}
-	if (n < 4)
+	if (n < t->min_fields)
 		return false;
-	if (!user_field__name(field[0]) || !user_field__uid(field[2], uid) ||
-	    !user_field__uid(field[3], &gid))
+	if (!id_field__name(field[0]) || !id_field__number(field[2], id))
+		return false;
+	if (t == &users && !id_field__number(field[3], &gid))
 		return false;
 	*name = field[0];
 	return true;
 }
 
-static int user__cmp(const void *a, const void *b)
+static int id_entry__cmp(const void *a, const void *b)
 {
-	const struct user *ua = a, *ub = b;
+	const struct id_entry *ea = a, *eb = b;
 
-	if (ua->uid != ub->uid)
-		return ua->uid < ub->uid ? -1 : 1;
-	return ua->line < ub->line ? -1 : ua->line > ub->line;
+	if (ea->id != eb->id)
+		return ea->id < eb->id ? -1 : 1;
+	return ea->line < eb->line ? -1 : ea->line > eb->line;
 }
 
-static bool users__add(uint32_t uid, const char *name, uint32_t line)
+static bool id_table__add(struct id_table *t, uint32_t id, const char *name, uint32_t line)
 {
 	size_t len = strlen(name) + 1;
 
-	if (nusers == USERS_MAX || len > sizeof(user_names) - user_names_len)
+	if (t->n == USERS_MAX || len > sizeof(t->names) - t->names_len)
 		return false;
-	memcpy(user_names + user_names_len, name, len);
-	users[nusers].uid = uid;
-	users[nusers].name = user_names_len;
-	users[nusers].line = line;
-	user_names_len += len;
-	nusers++;
+	memcpy(t->names + t->names_len, name, len);
+	t->entries[t->n].id = id;
+	t->entries[t->n].name = t->names_len;
+	t->entries[t->n].line = line;
+	t->names_len += len;
+	t->n++;
 	return true;
 }
 
-/* Sorts by uid and keeps each uid's first entry only. */
-static void users__index(void)
+/* Sorts by id and keeps each id's first entry only. */
+static void id_table__index(struct id_table *t)
 {
 	size_t i, n = 0;
 
-	qsort(users, nusers, sizeof(users[0]), user__cmp);
-	for (i = 0; i < nusers; i++) {
-		if (n && users[n - 1].uid == users[i].uid)
+	qsort(t->entries, t->n, sizeof(t->entries[0]), id_entry__cmp);
+	for (i = 0; i < t->n; i++) {
+		if (n && t->entries[n - 1].id == t->entries[i].id)
 			continue;
-		users[n++] = users[i];
+		t->entries[n++] = t->entries[i];
 	}
-	nusers = n;
+	t->n = n;
 }
 
-int users__load(const char *passwd_path)
+static int id_table__load(struct id_table *t, const char *path)
 {
-	char line[USERS_LINE_MAX + 2];
+	char line[IDS_LINE_MAX + 2];
 	bool full = false, skipping = false;
 	uint32_t lineno = 0;
 	const char *name;
-	uint32_t uid;
+	uint32_t id;
 	size_t len;
 	struct stat st;
 	FILE *f;
 	int err = 0;
 
-	f = fopen(passwd_path, "re");
+	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	/* fopen() takes a directory; the first read would fail. */
@@ -141,13 +151,13 @@ int users__load(const char *passwd_path)
 		fclose(f);
 		return -EISDIR;
 	}
-	nusers = 0;
-	user_names_len = 0;
+	t->n = 0;
+	t->names_len = 0;
 
 	while (fgets(line, sizeof(line), f)) {
 		len = strlen(line);
 		if (skipping) {
-			/* The rest of a line too long to be a user's. */
+			/* The rest of a line too long to be an entry. */
 			skipping = len && line[len - 1] != '\n';
 			continue;
 		}
@@ -155,48 +165,68 @@ int users__load(const char *passwd_path)
 		if (len && line[len - 1] == '\n') {
 			line[--len] = '\0';
 		} else if (!feof(f)) {
-			log_warnx("%s:%u: skipping a line longer than %d bytes", passwd_path,
-				  lineno, USERS_LINE_MAX);
+			log_warnx("%s:%u: skipping a line longer than %d bytes", path, lineno,
+				  IDS_LINE_MAX);
 			skipping = true;
 			continue;
 		}
 		if (len == 0 || line[0] == '#')
 			continue;
-		if (!user_line__parse(line, &name, &uid)) {
-			log_debug("%s:%u: skipping a line that is not name:passwd:uid:gid:...",
-				  passwd_path, lineno);
+		if (!id_line__parse(t, line, &name, &id)) {
+			log_debug("%s:%u: skipping a line that is not name:passwd:id:...", path,
+				  lineno);
 			continue;
 		}
 		if (full)
 			continue;
-		if (!users__add(uid, name, lineno)) {
-			log_warnx("%s:%u: more users than vigild keeps (%d); ignoring the rest",
-				  passwd_path, lineno, USERS_MAX);
+		if (!id_table__add(t, id, name, lineno)) {
+			log_warnx("%s:%u: more %s than vigild keeps (%d); ignoring the rest", path,
+				  lineno, t->what, USERS_MAX);
 			full = true;
 		}
 	}
 	if (ferror(f)) {
 		err = -EIO;
-		nusers = 0;
-		user_names_len = 0;
+		t->n = 0;
+		t->names_len = 0;
 	}
 	fclose(f);
-	users__index();
+	id_table__index(t);
 	return err;
 }
 
-const char *users__name(uint32_t uid)
+static const char *id_table__name(const struct id_table *t, uint32_t id)
 {
-	size_t lo = 0, hi = nusers, mid;
+	size_t lo = 0, hi = t->n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (users[mid].uid == uid)
-			return user_names + users[mid].name;
-		if (users[mid].uid < uid)
+		if (t->entries[mid].id == id)
+			return t->names + t->entries[mid].name;
+		if (t->entries[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return NULL;
+}
+
+int users__load(const char *passwd_path)
+{
+	return id_table__load(&users, passwd_path);
+}
+
+const char *users__name(uint32_t uid)
+{
+	return id_table__name(&users, uid);
+}
+
+int groups__load(const char *group_path)
+{
+	return id_table__load(&groups, group_path);
+}
+
+const char *groups__name(uint32_t gid)
+{
+	return id_table__name(&groups, gid);
 }

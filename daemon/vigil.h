@@ -49,6 +49,10 @@ enum container_runtime {
 #define CONTAINER_ID_LEN 64
 #define CONTAINER_SHORT_ID_LEN 12
 #define CONTAINER_NAME_MAX 256
+/* Labels kept per container and per pod; past these a label is left out, whole. */
+#define CONTAINER_LABELS_MAX 64
+#define CONTAINER_LABEL_KEY_MAX 512
+#define CONTAINER_LABEL_VALUE_MAX 4096
 
 struct label {
 	char *key;
@@ -58,17 +62,20 @@ struct label {
 /*
  * What a runtime's state on disk says of a container: read away from the
  * event path, so events can see a container before its metadata is in. Any
- * string may be NULL when unknown.
+ * string may be NULL when unknown. Never changed once published: newer
+ * metadata replaces it whole.
  */
 struct container_meta {
 	char *name;
 	char *image;            /* as the user gave it: "docker.io/library/nginx:1.25" */
 	char *image_repository; /* "docker.io/library/nginx" */
-	char *image_tag;        /* "1.25" */
-	char *image_digest;     /* "sha256:..." */
-	char *image_id;
+	char *image_tag;        /* "1.25"; "latest" when the reference has neither tag
+				 * nor digest; NULL with a digest and no tag */
+	char *image_digest;     /* "sha256:...", from the reference (or containerd's
+				 * image store) */
+	char *image_id;         /* hex digest of the image's config, no "sha256:" */
 	bool privileged;
-	uint64_t created_ns;    /* wall clock */
+	uint64_t created_ns;    /* wall clock; containerd without meta.db: task start */
 	struct label *labels;
 	size_t nlabels;
 	char *pod_name;         /* Kubernetes, from the CRI labels/annotations */
@@ -83,7 +90,8 @@ struct container {
 	char id[CONTAINER_SHORT_ID_LEN + 1];  /* "host" for the host */
 	char full_id[CONTAINER_ID_LEN + 1];   /* "host" for the host */
 	char name[CONTAINER_NAME_MAX];        /* "host" for the host; "" if unknown */
-	const struct container_meta *meta;    /* NULL until known */
+	const struct container_meta *meta;    /* NULL until known; replaced whole when
+					       * newer metadata comes in */
 };
 
 /* The host pseudo-container every unattributed event belongs to. */
@@ -94,32 +102,90 @@ extern const struct container container_host;
  * no container (runtime is then RUNTIME_HOST and full_id ""). */
 int cgroup_path__parse(const char *path, enum container_runtime *runtime,
 		       char full_id[CONTAINER_ID_LEN + 1]);
+/* The uid N of a cgroup below a user's manager, ".../user@N.service/...",
+ * where rootless podman puts its containers: 0, or -ENOENT. */
+int cgroup_path__rootless_uid(const char *path, uint32_t *uid);
 const char *container_runtime__name(enum container_runtime runtime);
 
+/* Where the runtimes keep their state; NULL: not read. A DaemonSet mounts
+ * them read-only and points these at the mounts. */
 struct container_config {
-	const char *podman_root;   /* /var/lib/containers/storage */
-	const char *docker_root;   /* /var/lib/docker */
+	const char *podman_root;      /* /var/lib/containers/storage */
+	const char *crio_root;        /* CRI-O's containers-storage; NULL: podman_root */
+	/* Rootless podman's storage of the user whose uid (%u) the cgroup path
+	 * names (user@N.service), %h their home from the passwd database:
+	 * "%h/.local/share/containers/storage" */
+	const char *podman_user_root;
+	const char *docker_root;      /* /var/lib/docker */
+	const char *containerd_root;  /* /run/containerd/io.containerd.runtime.v2.task */
+	/* /var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db: labels, image */
+	const char *containerd_db;
+	/* Retrying a container whose state is not written yet, in ms; 0: defaults
+	 * (20 ms doubling up to 2 s, giving up after 30 s). */
+	unsigned int retry_first_ms;
+	unsigned int retry_max_ms;
+	unsigned int give_up_ms;
 };
+/* The usual paths of every runtime, on a host. */
+void container_config__defaults(struct container_config *config);
+
 struct containers;
+/* Starts the metadata resolver thread too. */
 struct containers *containers__new(const struct container_config *config);
 void containers__free(struct containers *cs);
-/* Records what a VIGIL_EVENT_CGROUP told: the path of cgroup id. */
+/* Records what a VIGIL_EVENT_CGROUP told: the path of cgroup id. Never waits:
+ * metadata is read in the background and arrives through containers__poll. */
 void containers__add_cgroup(struct containers *cs, uint64_t cgroup_id, const char *path);
+/* What a VIGIL_EVENT_CGROUP_RMDIR told: forgets the cgroup, and its container
+ * with its metadata once the container's last cgroup is gone. */
+void containers__remove_cgroup(struct containers *cs, uint64_t cgroup_id);
+/* Takes in the metadata the resolver has read since the last call, and lets
+ * go of metadata read ahead for containers that never ran. Cheap: call it on
+ * every loop iteration and before each batch of events. */
+void containers__poll(struct containers *cs);
 /* The container of a cgroup id; &container_host when unknown or not a container.
- * The pointer is valid until the next containers__add_cgroup or free. */
+ * O(1), no lock. The pointer is valid until the next containers__add_cgroup,
+ * containers__remove_cgroup, containers__poll or free. */
 const struct container *containers__lookup(struct containers *cs, uint64_t cgroup_id);
+/* Called, on the calling thread, for a live cgroup the table had to forget
+ * (the least recently used, when full), so that the kernel announces it again. */
+typedef void (*containers_forget_fn)(void *ctx, uint64_t cgroup_id);
+void containers__set_forget_fn(struct containers *cs, containers_forget_fn fn, void *ctx);
 /* Container cgroups remembered at most; past that the least recently used goes. */
 #define CONTAINERS_MAX 4096
 size_t containers__count(const struct containers *cs);
 uint64_t containers__evictions(const struct containers *cs);
+struct containers_stats {
+	size_t cgroups;         /* container cgroups known */
+	size_t containers;      /* containers those belong to */
+	size_t prefetched_held; /* metadata read ahead, waiting for a container's first event */
+	uint64_t evictions;     /* cgroups forgotten because the table was full */
+	uint64_t removed;       /* cgroups forgotten because they were removed */
+	/* the resolver's */
+	uint64_t resolved;      /* containers whose metadata was asked for and read */
+	uint64_t prefetched;    /* read ahead, on seeing a container's state appear */
+	uint64_t retries;       /* reads retried because the state was not there yet */
+	uint64_t malformed;     /* containers whose state could not be read: reported once */
+	uint64_t gave_up;       /* containers left without metadata */
+};
+void containers__stats(const struct containers *cs, struct containers_stats *st);
 
-/* container_meta.c: a container's name from its runtime's state on disk.
- * Returns 0, -ENOENT (no such container or no valid name; name is then ""),
- * -EINVAL for a malformed file, or the negative errno of opening it. */
-int container_meta__podman_name(const char *podman_root, const char *full_id, char *name,
-				size_t size);
-int container_meta__docker_name(const char *docker_root, const char *full_id, char *name,
-				size_t size);
+/* container_meta.c, container_storage.c (podman, CRI-O), container_docker.c,
+ * container_containerd.c: a container's metadata from its runtime's state on
+ * disk. The readers return 0 with *out, CONTAINER_META_PARTIAL with *out when
+ * part of the state is not written yet, -ENOENT when the container's state is
+ * not there (yet), -EINVAL when it is malformed, or another negative errno. */
+#define CONTAINER_META_PARTIAL 1
+int container_storage__read(const char *root, const char *full_id, struct container_meta **out);
+int container_docker__read(const char *root, const char *full_id, struct container_meta **out);
+int container_containerd__read(const char *task_root, const char *meta_db, const char *full_id,
+			       struct container_meta **out);
+void container_meta__free(struct container_meta *m);
+/* Sets image and splits it into repository, tag and digest; -EINVAL if it is no reference. */
+int container_meta__set_image(struct container_meta *m, const char *ref);
+/* A label's value, or NULL; m may be NULL. */
+const char *container_meta__label(const struct container_meta *m, const char *key);
+const char *container_meta__pod_label(const struct container_meta *m, const char *key);
 
 /* proctable.c: what vigild knows of every live process */
 struct process {
@@ -272,12 +338,33 @@ int bpf_events__drops(struct bpf_events *be, uint64_t drops[VIGIL_DROP_REASON_MA
 void bpf_events__forget_cgroup(struct bpf_events *be, uint64_t cgroup_id);
 void bpf_events__close(struct bpf_events *be);
 
-/* users.c: uid to user name from the host's passwd file */
+/* bpf_seed.c: the processes alive at start from a BPF task iterator, and the
+ * capabilities vigild gives up once its programs are attached */
+struct bpf_seed;
+struct pipeline;
+/* Loads the task iterator; -errno when the kernel refuses it (seed from /proc). */
+int bpf_seed__open(struct bpf_seed **out);
+/* vigild's pid as the BPF programs see it (the initial pid namespace's, which
+ * getpid() is not in a container), or 0 when not found. */
+uint32_t bpf_seed__self_tgid(struct bpf_seed *s);
+/* Every process alive now into pl's process table; returns how many, or -errno. */
+int bpf_seed__processes(struct bpf_seed *s, struct pipeline *pl);
+void bpf_seed__close(struct bpf_seed *s);
+/* Drops every capability of the calling thread, CAP_BPF too unless this kernel
+ * refuses vigild's bpf() calls on its own maps without it; *kept says what
+ * stays. Empties the ambient set and sets no_new_privs. Capabilities are per
+ * thread: call it before any thread starts. */
+int caps__drop(struct bpf_events *be, uint64_t *kept);
+
+/* users.c: uid and gid to names from the host's passwd and group files */
 #define USERS_MAX 4096 /* entries kept; the rest of a larger file is ignored */
 /* Replaces the table with the file's entries; returns 0 or a negative errno.
  * A file that cannot be opened leaves the table as it was. */
 int users__load(const char *passwd_path);
 const char *users__name(uint32_t uid); /* NULL if unknown */
+/* The same for /etc/group (name:passwd:gid:members), at most USERS_MAX groups. */
+int groups__load(const char *group_path);
+const char *groups__name(uint32_t gid); /* NULL if unknown */
 
 /* rules: loading (rules_load.c), compiling (rules_compile.c), evaluating (rules_eval.c) */
 enum rule_priority {
@@ -296,8 +383,8 @@ struct rule;
 struct ruleset;
 
 /* Loads rule files or directories (*.yaml, *.yml, sorted). Every error and
- * warning goes to err as "file:line:col: error: message". Returns NULL when
- * there was any error. */
+ * warning goes to err as "file:line:col: error|warning: message". Returns NULL
+ * when there was any error. */
 struct ruleset *rules__load(const char *const *paths, size_t npaths, FILE *err);
 void rules__free(struct ruleset *rs);
 size_t rules__count(const struct ruleset *rs);
@@ -308,6 +395,14 @@ struct open_filter;
 void rules__open_filter(const struct ruleset *rs, struct open_filter *f);
 /* The first enabled rule, in load order, whose condition holds; NULL if none. */
 const struct rule *rules__match(const struct ruleset *rs, const struct evt *evt);
+/* rule_matching: all. Calls fn for every enabled rule whose condition holds,
+ * in load order; returns how many. */
+typedef void (*rules_match_fn)(void *ctx, const struct rule *r);
+size_t rules__match_all(const struct ruleset *rs, const struct evt *evt, rules_match_fn fn,
+			void *ctx);
+/* The Falco engine version whose rule language vigil implements: a file with
+ * a higher required_engine_version is refused. */
+#define RULES_ENGINE_VERSION "0.57.0"
 
 const char *rule__name(const struct rule *r);
 enum rule_priority rule__priority(const struct rule *r);
@@ -322,7 +417,7 @@ void fields__print(FILE *out);
 #define ALERT_VALUES_MAX 16384
 
 struct alert_field {
-	const char *name;  /* "container.id" */
+	const char *name;  /* "container.id", "proc.aname[2]"; valid while the rule is */
 	const char *value; /* NULL when the event has no value for it */
 	bool numeric;      /* render unquoted in JSON */
 };
@@ -342,25 +437,347 @@ void output__render(const struct rule *r, const struct evt *evt, struct alert *a
 /* "container.id" -> "VIGIL_CONTAINER_ID"; returns the length or -ENAMETOOLONG. */
 int output__journal_name(const char *field, char *out, size_t outlen);
 
+/* sinks.c: alerts on their way out, each sink behind its own bounded queue and thread */
+/* What an entry is about. Each kind has its own journald MESSAGE_ID (explained
+ * in systemd/vigil.catalog) and syslog MSGID. */
+enum alert_kind {
+	ALERT_KIND_RULE = 0,    /* a rule matched */
+	ALERT_KIND_SUMMARY,     /* alerts the rate limit held back, counted */
+	ALERT_KIND_OPERATIONAL, /* vigild lost events or alerts, or a sink failed or came back */
+	ALERT_KIND_STATS,       /* the periodic statistics entry */
+	ALERT_KIND_MAX,
+};
+const char *alert_kind__name(enum alert_kind kind);       /* "alert": the syslog MSGID */
+const char *alert_kind__message_id(enum alert_kind kind); /* 32 hex digits */
+
+struct sink_field {
+	const char *name;  /* "container.id" */
+	const char *value; /* NULL when the event has no value for it */
+	bool numeric;
+};
+
+/* An alert as the sinks take it: self-contained, shared, reference-counted. */
+struct sink_record {
+	unsigned int refs;
+	enum alert_kind kind;
+	enum rule_priority priority;
+	uint64_t time_ns; /* wall clock */
+	const char *rule; /* for vigild's own entries, "vigil internal: ..." */
+	const char *message;
+	const char *const *tags;
+	size_t ntags;
+	const struct sink_field *fields;
+	size_t nfields;
+	/* the strings follow */
+};
+
+struct sink_record_spec {
+	enum alert_kind kind;
+	enum rule_priority priority;
+	uint64_t time_ns;
+	const char *rule;
+	const char *message;
+	const char *const *tags;
+	size_t ntags;
+	const struct sink_field *fields;
+	size_t nfields;   /* at most ALERT_FIELDS_MAX are kept */
+};
+/* One allocation holding copies of everything; NULL without memory. */
+struct sink_record *sink_record__new(const struct sink_record_spec *spec);
+struct sink_record *sink_record__from_alert(const struct alert *alert);
+struct sink_record *sink_record__get(struct sink_record *rec);
+void sink_record__put(struct sink_record *rec); /* accepts NULL */
+const char *sink_record__field(const struct sink_record *rec, const char *name);
+/* The fallback: one line on stderr. */
+void sink_stderr__write(const struct sink_record *rec);
+
+enum sink_type {
+	SINK_JOURNALD = 0,
+	SINK_SYSLOG,
+	SINK_JSON,
+	SINK_TYPE_MAX,
+};
+enum syslog_transport { SYSLOG_UNIX = 0, SYSLOG_UDP, SYSLOG_TCP };
+enum syslog_format { SYSLOG_RFC5424 = 0, SYSLOG_RFC3164 };
+
+#define SINKS_MAX 8
+#define SINK_QUEUE_DEFAULT 1024
+#define SINK_ID_MAX 16
+#define SINK_NAME_MAX 320
+
+struct sink_config {
+	enum sink_type type;
+	enum rule_priority min_priority; /* less severe alerts are not sent */
+	size_t queue_size;               /* alerts waiting at most; 0: the default */
+	/* syslog */
+	char *target;                    /* "udp://HOST:PORT", "tcp://...", "unix:///dev/log" */
+	enum syslog_format format;
+	int facility;                    /* 0..23 */
+	size_t max_size;                 /* of a message, framing excluded */
+	/* json */
+	char *path;                      /* "-": stdout */
+};
+
+struct sink_stats {
+	enum sink_type type;
+	char id[SINK_ID_MAX];            /* "syslog", "syslog2", ...: for field and label names */
+	char name[SINK_NAME_MAX];        /* "syslog tcp://10.0.0.5:6514" */
+	size_t depth;                    /* alerts waiting now */
+	size_t capacity;
+	uint64_t sent;
+	uint64_t queue_full;             /* refused: the queue was full */
+	uint64_t lost;                   /* taken but known not delivered */
+	uint64_t errors;                 /* failed writes, connects, opens */
+	uint64_t fallback;               /* written to stderr instead */
+};
+
+struct sinks;
+/* Opens the sinks and starts their threads; nothing connects yet, so a
+ * collector that is away does not stop vigild from starting. */
+int sinks__new(struct sinks **out, const struct sink_config *configs, size_t n,
+	       const char *hostname);
+/* Queues rec to every sink that wants it (its kind, its priority) and drops
+ * the caller's reference. A NULL rec (no memory) is counted as unqueued.
+ * Never blocks on a sink. */
+void sinks__submit(struct sinks *ss, struct sink_record *rec);
+/* Makes the JSON file sinks reopen their files (SIGUSR1, for logrotate). */
+void sinks__reopen(struct sinks *ss);
+size_t sinks__stats(struct sinks *ss, struct sink_stats *out, size_t max);
+uint64_t sinks__unqueued(const struct sinks *ss);
+/* Lets the queues drain for a while, counts the rest as lost, stops the threads. */
+void sinks__stop(struct sinks *ss);
+void sinks__free(struct sinks *ss);
+uint64_t clock__ns(int clock);
+
 /* sink_journald.c */
 struct iovec;
-/* MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, VIGIL_RULE, VIGIL_PRIORITY, VIGIL_TAGS,
- * then one per alert field. */
-#define SINK_JOURNALD_IOV_MAX (6 + ALERT_FIELDS_MAX)
+/* MESSAGE, MESSAGE_ID, PRIORITY, SYSLOG_IDENTIFIER, VIGIL_RULE, VIGIL_PRIORITY,
+ * VIGIL_TAGS, then one per field. */
+#define SINK_JOURNALD_IOV_MAX (7 + ALERT_FIELDS_MAX)
 #define SINK_JOURNALD_BUF_SIZE (ALERT_MESSAGE_MAX + ALERT_VALUES_MAX + ALERT_FIELDS_MAX * 72 + 8192)
-/* Lays out alert's journal fields as "NAME=value" iovecs over buf; returns how
+/* Lays out rec's journal fields as "NAME=value" iovecs over buf; returns how
  * many. A field that does not fit in iov or buf is left out, whole. */
-int sink_journald__build(const struct alert *alert, struct iovec *iov, size_t max, char *buf,
+int sink_journald__build(const struct sink_record *rec, struct iovec *iov, size_t max, char *buf,
 			 size_t buflen);
-int sink_journald__send(const struct alert *alert);
+int sink_journald__send(const struct sink_record *rec);
+/* The journald sink: while journald is away, entries go to stderr and
+ * journald is tried again now and then; when it is back, an operational entry
+ * says how many went to stderr. */
+struct sink_journald;
+int sink_journald__open(struct sink_journald **out);
+/* 0: in the journal; 1: on stderr instead. */
+int sink_journald__deliver(struct sink_journald *j, const struct sink_record *rec,
+			   uint64_t now_ns);
+void sink_journald__close(struct sink_journald *j);
 
 /* sink_json.c: one line in Falco's json_output shape */
 /* Appends the line, without its newline. A line too big for sb is built
  * smaller (values null, then strings cut), never cut in the middle: sb is left
  * as it was and marked truncated only when not even the skeleton fits. */
-void sink_json__format(const struct alert *alert, const char *hostname, struct strbuf *sb);
+void sink_json__format(const struct sink_record *rec, const char *hostname, struct strbuf *sb);
 /* Writes the line and its newline and flushes; returns 0 or a negative errno. */
 int sink_json__write(const struct alert *alert, const char *hostname, FILE *out);
+/* Length of the UTF-8 sequence at s, at least 1; *valid says whether it is one. */
+size_t utf8__char_len(const unsigned char *s, bool *valid);
+/* A file of JSON lines ("-": stdout), reopened on request. */
+struct sink_jsonfile;
+int sink_jsonfile__open(struct sink_jsonfile **out, const char *path);
+/* 0, -ENOTCONN when the file cannot be opened (retried later), or -errno
+ * when this line could not be written. */
+int sink_jsonfile__write(struct sink_jsonfile *j, const struct sink_record *rec,
+			 const char *hostname);
+int sink_jsonfile__reopen(struct sink_jsonfile *j);
+int sink_jsonfile__last_error(const struct sink_jsonfile *j);
+void sink_jsonfile__close(struct sink_jsonfile *j);
+
+/* sink_syslog.c: RFC 5424 (or 3164) to the local socket, UDP or TCP */
+/* The IANA private enterprise number in the structured data id "vigil@32473".
+ * 32473 is the number RFC 5612 reserves for documentation: a site that has
+ * its own PEN builds with -DVIGIL_SYSLOG_PEN=N. */
+#ifndef VIGIL_SYSLOG_PEN
+#define VIGIL_SYSLOG_PEN 32473
+#endif
+#define SYSLOG_FACILITY_DEFAULT 10 /* authpriv: security messages, readable by root only */
+#define SYSLOG_MAX_SIZE_5424 8192  /* rsyslog's default maxMessageSize */
+#define SYSLOG_MAX_SIZE_3164 1024  /* RFC 3164 section 4.1 */
+
+struct syslog_target {
+	enum syslog_transport transport;
+	char host[256];
+	char port[8];
+	char path[108];  /* unix */
+};
+/* "unix:///dev/log", "udp://HOST:PORT", "tcp://HOST:PORT" ("[v6]:PORT" too).
+ * Returns 0 or -EINVAL with *why set. */
+int syslog_target__parse(const char *s, struct syslog_target *t, const char **why);
+/* "authpriv" -> 10; -1 if unknown. */
+int syslog_facility__parse(const char *name);
+/* "HOST:PORT" or "[V6]:PORT", port 1..65535; returns 0 or -EINVAL. */
+int hostport__split(const char *s, char *host, size_t hostlen, char *port, size_t portlen);
+
+struct syslog_header {
+	enum syslog_format format;
+	int facility;
+	const char *hostname;
+	int pid;
+	bool local;      /* to the local socket: RFC 3164 then leaves the hostname out, as syslog(3) */
+	size_t max_size; /* the message is cut to fit */
+};
+/* Appends one message; the SD-PARAM values are escaped, the message text is
+ * cut (at a character boundary) to fit max_size. */
+void sink_syslog__format(const struct sink_record *rec, const struct syslog_header *h,
+			 struct strbuf *sb);
+/* RFC 6587 octet counting: "LEN SP MSG". */
+void sink_syslog__frame(const char *msg, size_t len, struct strbuf *sb);
+
+struct sink_syslog;
+int sink_syslog__open(struct sink_syslog **out, const struct sink_config *c, const char *hostname);
+/* 0, -EAGAIN (a write timed out; call again), -ENOTCONN (the collector is
+ * away; call again later), or another -errno: this record is lost. */
+int sink_syslog__send(struct sink_syslog *s, const struct sink_record *rec);
+/* Datagrams the network reported undelivered since the last call (UDP). */
+uint64_t sink_syslog__take_lost(struct sink_syslog *s);
+int sink_syslog__last_error(const struct sink_syslog *s);
+void sink_syslog__close(struct sink_syslog *s);
+
+/* ratelimit.c: no floods. Per rule and container, a token bucket; what it
+ * holds back is counted and summarised in one alert when the burst ends (the
+ * bucket is full again) or summary_interval has passed. */
+struct ratelimit_config {
+	bool enabled;
+	double rate;                 /* alerts per second, sustained */
+	double burst;                /* alerts at once */
+	uint64_t summary_interval_ns;
+	size_t max_keys;             /* (rule, container) pairs tracked; past that, not limited */
+};
+struct ratelimit_key {
+	const char *rule;
+	enum rule_priority priority;
+	const char *const *tags;
+	size_t ntags;
+	const char *container_id;
+	const char *container_name;
+};
+struct ratelimit_summary {
+	const struct ratelimit_key *key;
+	uint64_t suppressed;
+	uint64_t window_ns;          /* from the first alert held back to now */
+};
+typedef void (*ratelimit_summary_fn)(void *ctx, const struct ratelimit_summary *s);
+struct ratelimit;
+struct ratelimit *ratelimit__new(const struct ratelimit_config *c);
+void ratelimit__free(struct ratelimit *rl);
+/* true: send it; false: held back and counted. now_ns: any monotonic clock. */
+bool ratelimit__allow(struct ratelimit *rl, const struct ratelimit_key *key, uint64_t now_ns);
+bool ratelimit__allow_alert(struct ratelimit *rl, const struct alert *alert, uint64_t now_ns);
+/* Summarises, through fn, every burst that has ended; forgets idle keys. */
+void ratelimit__tick(struct ratelimit *rl, uint64_t now_ns, ratelimit_summary_fn fn, void *ctx);
+/* Summarises everything still held back (at exit). */
+void ratelimit__flush(struct ratelimit *rl, uint64_t now_ns, ratelimit_summary_fn fn, void *ctx);
+uint64_t ratelimit__suppressed(const struct ratelimit *rl);
+uint64_t ratelimit__summaries(const struct ratelimit *rl);
+uint64_t ratelimit__untracked(const struct ratelimit *rl); /* let through: table full */
+size_t ratelimit__keys(const struct ratelimit *rl);
+/* The summary alert: "RULE: N more like this in the last S s (container_id=... ...)". */
+struct sink_record *ratelimit_summary__record(const struct ratelimit_summary *s, uint64_t time_ns);
+
+/* config.c: /etc/vigil/vigil.yaml (etc/vigil.yaml documents every key) */
+#ifndef VIGIL_CONFIG_PATH
+#define VIGIL_CONFIG_PATH "/etc/vigil/vigil.yaml"
+#endif
+enum rule_matching { RULE_MATCHING_FIRST = 0, RULE_MATCHING_ALL };
+
+struct config {
+	struct sink_config sinks[SINKS_MAX];
+	size_t nsinks;
+	struct ratelimit_config ratelimit;
+	enum rule_matching rule_matching;
+	uint64_t stats_interval_ns;       /* 0: no stats entries */
+	uint64_t operational_interval_ns; /* between two operational alerts, at least */
+	char *metrics_address;            /* "127.0.0.1:9376"; NULL: no HTTP endpoint */
+};
+/* The command line's say, over the file's. */
+struct config_flags {
+	const char *syslog[SINKS_MAX];    /* --syslog: replace the file's syslog sinks */
+	size_t nsyslog;
+	const char *json_file;            /* --json-file: replaces the file's JSON file sinks */
+	bool json_stdout;                 /* --stdout json */
+	const char *metrics;              /* --metrics ADDR:PORT */
+};
+void config__defaults(struct config *c);
+/* Reads path over the defaults. Errors go to err as "path:line:col: error:
+ * message". Returns 0, -EINVAL after errors, or the -errno of reading path
+ * (-ENOENT: the caller decides whether a missing file is fine). */
+int config__load(struct config *c, const char *path, FILE *err);
+int config__apply_flags(struct config *c, const struct config_flags *f, FILE *err);
+void config__free(struct config *c);
+
+/* stats.c: vigild's account of itself: operational alerts when something is
+ * lost or fails, a periodic stats entry, and what /metrics shows */
+#define EVAL_BUCKETS 10
+struct rule_count {
+	const char *rule;
+	enum rule_priority priority;
+	uint64_t alerts;                  /* matched, suppressed included */
+	uint64_t suppressed;
+};
+struct stats_snapshot {
+	uint64_t uptime_ns;
+	uint64_t events;
+	uint64_t malformed;
+	uint64_t alerts;
+	uint64_t suppressed;
+	uint64_t summaries;
+	uint64_t unqueued;
+	uint64_t kernel_drops[VIGIL_DROP_REASON_MAX];
+	bool kernel_drops_known;
+	struct sink_stats sinks[SINKS_MAX];
+	size_t nsinks;
+	size_t processes;
+	size_t containers;
+	uint64_t rss_bytes;
+	const struct rule_count *rules;
+	size_t nrules;
+	uint64_t eval_buckets[EVAL_BUCKETS]; /* cumulative counts, le = eval_bounds_ns[i] */
+	uint64_t eval_count;                 /* sampled evaluations */
+	uint64_t eval_sum_ns;
+};
+extern const uint64_t eval_bounds_ns[EVAL_BUCKETS];
+const char *drop_reason__name(unsigned int reason); /* "ringbuf_full" */
+
+struct stats_config {
+	uint64_t stats_interval_ns;
+	uint64_t operational_interval_ns;
+};
+struct pipeline;
+struct metrics;
+struct stats;
+struct stats *stats__new(const struct stats_config *c);
+void stats__free(struct stats *st);
+void stats__set_metrics(struct stats *st, struct metrics *m);
+/* Counts an alert for its rule, held back or not. */
+void stats__alert(struct stats *st, const char *rule, enum rule_priority p, bool suppressed);
+/* One sampled rule evaluation. */
+void stats__eval(struct stats *st, uint64_t ns);
+/* Called about once a second from the event loop: summaries of ended bursts,
+ * an operational alert for what was lost since the last one (at most one per
+ * interval), the stats entry when due, the metrics. drops may be NULL. */
+void stats__tick(struct stats *st, struct pipeline *pl, const uint64_t *drops, uint64_t now_ns);
+/* At exit: summaries of everything held back, a last operational alert. */
+void stats__finish(struct stats *st, struct pipeline *pl, const uint64_t *drops, uint64_t now_ns);
+void stats__snapshot(struct stats *st, struct pipeline *pl, const uint64_t *drops,
+		     uint64_t now_ns, struct stats_snapshot *out);
+uint64_t rss__bytes(void);
+
+/* metrics.c: Prometheus text on an optional HTTP endpoint (/metrics, /healthz) */
+struct metrics;
+/* Listens on "ADDR:PORT"; returns 0 or -errno. */
+int metrics__start(struct metrics **out, const char *address);
+/* Renders snap as the next /metrics answer; now_ns (monotonic) keeps /healthz happy. */
+void metrics__publish(struct metrics *m, const struct stats_snapshot *snap, uint64_t now_ns);
+/* The exposition text of snap; returns 0 or -ENOMEM. */
+int metrics__render(const struct stats_snapshot *snap, FILE *out);
+void metrics__stop(struct metrics *m);
 
 /* json.c: JSON strings. Invalid UTF-8 becomes U+FFFD, control characters
  * \u00XX; at most max bytes of output, never a split escape or character. */
@@ -437,6 +854,7 @@ struct pipeline_stats {
 	uint64_t by_type[VIGIL_EVENT_TYPE_MAX];
 	uint64_t alerts;
 	uint64_t sink_errors;
+	uint64_t suppressed;       /* held back by the rate limit */
 };
 
 struct pipeline {
@@ -449,6 +867,12 @@ struct pipeline {
 	int64_t boot_to_realtime_ns;
 	struct pipeline_stats stats;
 	struct capture *capture;   /* --record: every record is written here first */
+	/* When sinks is set, alerts go through the rate limit to the sink
+	 * queues, and journald and json_out are not used. */
+	struct sinks *sinks;
+	struct ratelimit *ratelimit; /* NULL: no limit */
+	struct stats *counters;      /* NULL: not counted per rule */
+	bool match_all;              /* rule_matching: all (config.c) */
 	struct alert alert;        /* rendered in place: no allocation per alert */
 };
 

@@ -5,9 +5,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <mntent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +18,10 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -25,6 +30,7 @@
 #include <cmocka.h>
 
 #include "vigil.h"
+#include "vigil.skel.h"
 
 #define RECORDS_MAX 4096
 
@@ -620,6 +626,124 @@ static void test_execveat_memfd(void **state)
 	assert_int_equal(evt.exec.env_len, 0);
 }
 
+/* --- exec from an overlay upper layer --- */
+
+/* overlayfs was registered when the programs loaded: only then do they know
+ * struct ovl_inode (where overlayfs is a module, its BTF comes with it). */
+static bool overlay_at_load;
+static const char *exec_path;
+
+static bool filesystem_registered(const char *name)
+{
+	char line[128], *type;
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/filesystems", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		type = strrchr(line, '\t');
+		found = !strcmp(type ? type + 1 : line, name);
+	}
+	fclose(f);
+	return found;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	int in, out, err = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY);
+	if (in < 0)
+		return -1;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			break;
+	if (n != 0)
+		err = -1;
+	close(in);
+	if (close(out))
+		err = -1;
+	return err;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static void exec_path_body(void)
+{
+	char *const argv[] = { "true", NULL };
+	char *const envp[] = { NULL };
+
+	execve(exec_path, argv, envp);
+	_exit(127);
+}
+
+/* A container's image is the lower layer of an overlay mount, what the
+ * container writes goes to the upper layer: running a program written there
+ * is flagged, running one of the image's is not. */
+static void test_exec_overlay_upper(void **state)
+{
+	char dir[] = "/tmp/vigil-ktest-XXXXXX", sub[PATH_MAX], opts[3 * PATH_MAX];
+	char from_image[PATH_MAX], written[PATH_MAX];
+	static const char *const layers[] = { "lower", "upper", "work", "merged" };
+	struct evt evt;
+	size_t i;
+	pid_t pid;
+
+	(void)state;
+	if (!overlay_at_load)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < sizeof(layers) / sizeof(layers[0]); i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", dir, layers[i]);
+		assert_int_equal(mkdir(sub, 0755), 0);
+	}
+	snprintf(sub, sizeof(sub), "%s/lower/from-image", dir);
+	assert_int_equal(copy_file("/bin/true", sub), 0);
+	snprintf(opts, sizeof(opts), "lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work", dir,
+		 dir, dir);
+	snprintf(sub, sizeof(sub), "%s/merged", dir);
+	if (mount("overlay", sub, "overlay", 0, opts)) {
+		/* Say, /tmp is itself on overlayfs, which cannot be an upper layer. */
+		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		skip();
+	}
+	snprintf(from_image, sizeof(from_image), "%s/merged/from-image", dir);
+	snprintf(written, sizeof(written), "%s/merged/written", dir);
+	assert_int_equal(copy_file("/bin/true", written), 0);
+
+	exec_path = from_image;
+	pid = run_child(exec_path_body);
+	expect_event(VIGIL_SC_EXECVE, from_image, &evt);
+	assert_int_equal(evt.hdr->pid, pid);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_string_equal(evt.exec.exe, from_image);
+	assert_int_equal(evt.exec.flags & VIGIL_EXEC_EXE_UPPER_LAYER, 0);
+
+	exec_path = written;
+	pid = run_child(exec_path_body);
+	expect_event(VIGIL_SC_EXECVE, written, &evt);
+	assert_int_equal(evt.hdr->pid, pid);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_true(evt.exec.flags & VIGIL_EXEC_EXE_UPPER_LAYER);
+
+	assert_int_equal(umount(sub), 0);
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* --- cgroup announcements --- */
 
 static bool match_cgroup(const struct evt *evt, const void *arg)
@@ -627,8 +751,36 @@ static bool match_cgroup(const struct evt *evt, const void *arg)
 	return evt->type == VIGIL_EVENT_CGROUP && evt->cgroup.id == *(const uint64_t *)arg;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* This process's cgroup2 path, from /proc/self/cgroup. */
+static bool own_cgroup2_path(char *path, size_t size)
+{
+	char line[PATH_MAX + 8];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/self/cgroup", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		found = snprintf(path, size, "%s", line + 3) < (int)size;
+	}
+	fclose(f);
+	return found;
+}
+
 static void test_cgroup_announced(void **state)
 {
+	char own[PATH_MAX];
 	uint64_t id;
 	struct evt evt;
 	int fd;
@@ -645,18 +797,109 @@ static void test_cgroup_announced(void **state)
 	fd = open("/etc/hostname", O_RDONLY);
 	close(fd);
 	assert_true(find_event(match_cgroup, &id, &evt));
-	assert_true(evt.cgroup.path[0] == '/');
+	assert_true(evt.cgroup.path[0] == '/' || !strncmp(evt.cgroup.path, "...", 3));
+	/* The kernel walks kernfs parents up to the hierarchy's root, while
+	 * /proc/self/cgroup starts at the cgroup namespace's root: one path
+	 * ends with the other. A cut path has lost its top levels. */
+	if (!own_cgroup2_path(own, sizeof(own)) || !strcmp(own, "/"))
+		return;
+	if (!strncmp(evt.cgroup.path, "...", 3))
+		assert_true(ends_with(own, evt.cgroup.path + 3));
+	else
+		assert_true(ends_with(evt.cgroup.path, own));
+}
+
+/* --- cgroup removal --- */
+
+static bool match_cgroup_rmdir(const struct evt *evt, const void *arg)
+{
+	return evt->type == VIGIL_EVENT_CGROUP_RMDIR && evt->cgroup.id == *(const uint64_t *)arg;
+}
+
+/* Where cgroup2 is mounted; false if it is not. */
+static bool cgroup2_mount(char *dir, size_t size)
+{
+	FILE *f = setmntent("/proc/self/mounts", "r");
+	struct mntent *m;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && (m = getmntent(f)))
+		if (!strcmp(m->mnt_type, "cgroup2"))
+			found = snprintf(dir, size, "%s", m->mnt_dir) < (int)size;
+	endmntent(f);
+	return found;
+}
+
+static void test_cgroup_rmdir(void **state)
+{
+	char root[PATH_MAX], dir[PATH_MAX + 32];
+	struct stat st;
+	struct evt evt;
+	uint64_t id;
+
+	(void)state;
+	if (!cgroup2_mount(root, sizeof(root)))
+		skip();
+	watch(getpid());
+	snprintf(dir, sizeof(dir), "%s/vigil-ktest-%d", root, getpid());
+	if (mkdir(dir, 0755) && (errno == EROFS || errno == EACCES || errno == EPERM))
+		skip(); /* a read-only cgroup2, as in a container */
+	assert_int_equal(stat(dir, &st), 0);
+	id = st.st_ino; /* a cgroup's id is its directory's inode number */
+	assert_int_equal(rmdir(dir), 0);
+	if (!find_event(match_cgroup_rmdir, &id, &evt))
+		fail_msg("no cgroup_rmdir event for %s", dir);
+	assert_int_equal(evt.hdr->pid, getpid());
+	assert_int_equal(evt.hdr->syscall, VIGIL_SC_NONE);
+}
+
+/*
+ * Prints how many of the object's programs the kernel took and how many are
+ * attached, from this process's descriptors (a program switched off on this
+ * kernel is not loaded). The kernel matrix (tests/qemu/) reads this line.
+ */
+static void report_programs(void)
+{
+	const size_t total = sizeof(((struct vigil_bpf *)0)->progs) / sizeof(struct bpf_program *);
+	unsigned int progs = 0, links = 0;
+	char fd_path[300], target[64];
+	struct dirent *d;
+	ssize_t n;
+	DIR *dir;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%s", d->d_name);
+		n = readlink(fd_path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, "anon_inode:bpf-prog"))
+			progs++;
+		else if (!strcmp(target, "anon_inode:bpf_link"))
+			links++;
+	}
+	closedir(dir);
+	printf("kernel events: %u of %zu bpf programs loaded, %u attached\n", progs, total, links);
 }
 
 static int setup(void **state)
 {
 	struct bpf_events_config config = { .ringbuf_bytes = 4 << 20 };
-	int sc;
+	int sc, err;
 
 	(void)state;
 	for (sc = VIGIL_SC_NONE + 1; sc < VIGIL_SC_MAX; sc++)
 		config.syscalls[sc] = true;
-	return bpf_events__open(&be, &config, keep_record, NULL);
+	overlay_at_load = filesystem_registered("overlay");
+	err = bpf_events__open(&be, &config, keep_record, NULL);
+	if (!err)
+		report_programs();
+	return err;
 }
 
 static int teardown(void **state)
@@ -689,7 +932,9 @@ int main(void)
 		cmocka_unit_test_setup(test_exec_success, reset),
 		cmocka_unit_test_setup(test_exec_failure, reset),
 		cmocka_unit_test_setup(test_execveat_memfd, reset),
+		cmocka_unit_test_setup(test_exec_overlay_upper, reset),
 		cmocka_unit_test_setup(test_cgroup_announced, reset),
+		cmocka_unit_test_setup(test_cgroup_rmdir, reset),
 	};
 
 	if (geteuid() != 0) {

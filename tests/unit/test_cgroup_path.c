@@ -16,7 +16,7 @@
 
 #include "vigil.h"
 
-/* The podman ids are those of tests/data/podman; the others are arbitrary. */
+/* The podman paths are as podman 4.3 makes them here; all ids are arbitrary. */
 #define DOCKER_ID "d548c5b83fa61d8e3bd86ad42a7ffea9b7c86e3f9d8095c1577d3e1270bb9420"
 #define DIND_ID "2a8c227a0a7b0a51085cc500f33f757f2914b554a13497f86c55a9519e2012e6"
 #define CTRD_ID "2397d068a8d1552a4c3f9147ba9c94e086bfd66fb2acb5bbaf47197105127d5f"
@@ -210,6 +210,39 @@ static void test_long_path(void **state)
 	assert_string_equal(full_id, DOCKER_ID);
 }
 
+static void test_rootless_uid(void **state)
+{
+	static const struct {
+		const char *path;
+		int err;
+		uint32_t uid;
+	} uid_cases[] = {
+		{ ROOTLESS "/user.slice/libpod-" PODMAN_ID ".scope/container", 0, 1000 },
+		{ "/user.slice/user-0.slice/user@0.service/app.slice/libpod-payload-" PODMAN_ID, 0,
+		  0 },
+		{ "/user.slice/user-4294967294.slice/user@4294967294.service/x", 0, 4294967294u },
+		{ "/user.slice/user-4294967295.slice/user@4294967295.service/x", -ENOENT, 0 },
+		{ "/user.slice/user-1.slice/user@99999999999.service/x", -ENOENT, 0 },
+		{ "/libpod_parent/libpod-" PODMAN_ID, -ENOENT, 0 },
+		{ "/user.slice/user-1000.slice/session-3.scope", -ENOENT, 0 },
+		{ "/user.slice/user-1000.slice/user@.service/x", -ENOENT, 0 },
+		{ "/user.slice/user-1000.slice/user@10a0.service/x", -ENOENT, 0 },
+		{ "/user.slice/user-1000.slice/user@1000.services/x", -ENOENT, 0 },
+		{ "", -ENOENT, 0 },
+		{ NULL, -ENOENT, 0 },
+	};
+	uint32_t uid;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(uid_cases) / sizeof(uid_cases[0]); i++) {
+		uid = 12345;
+		assert_int_equal(cgroup_path__rootless_uid(uid_cases[i].path, &uid),
+				 uid_cases[i].err);
+		assert_int_equal(uid, uid_cases[i].err ? 12345 : uid_cases[i].uid);
+	}
+}
+
 static void test_runtime_names(void **state)
 {
 	(void)state;
@@ -224,7 +257,7 @@ static void test_runtime_names(void **state)
 int main(void)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]), i;
-	struct CMUnitTest *tests = calloc(n + 3, sizeof(*tests));
+	struct CMUnitTest *tests = calloc(n + 4, sizeof(*tests));
 	int failed;
 
 	if (!tests)
@@ -236,6 +269,7 @@ int main(void)
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_null_path);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_long_path);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_rootless_uid);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_runtime_names);
 	failed = _cmocka_run_group_tests("cgroup_path", tests, n, NULL, NULL);
 	free(tests);

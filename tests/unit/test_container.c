@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The cgroup id to container cache and the names it reads from runtime
- * state. tests/data/podman holds a containers.json as podman 4.3 wrote it;
- * tests/data/docker holds config.v2.json files in dockerd's format. Fixture
- * paths are relative to the repository root, or to $VIGIL_TEST_DATA.
+ * The cgroup id to container table and its resolver thread: lookups that
+ * never wait, metadata that arrives later through containers__poll, retries
+ * for state written late, a malformed file reported once, metadata read
+ * ahead when a container's state appears, expiry on cgroup removal, and the
+ * bounded LRU with its forget callback. Fixtures are those of
+ * test_container_meta.c, relative to the repository root or $VIGIL_TEST_DATA.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,22 +16,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "vigil.h"
 
-#define POD_ID "3fc5c066c8fa8db358792971f2e6479a44c43994a3926062f9d30781946f6164"
-#define PODMAN_A "a17c3da7f1794e321f91e13d385928b89fcb322899b0c97ba9ee53e2d38c91e4"
-#define DOCKER_WEB "088665b092332466161712978eda8c68577e88b38f2a6e028d92a4cfcae4c7ee"
-#define DOCKER_DB "7c4c70faf11da05dbe74851032b14f1bf9fe7433c3a441424693e36dfb270412"
-#define DOCKER_BROKEN "a8b4a72798c1bb97c6abb3fe6ab88de65da3d18135b52e32aff00bb744348f2d"
+#define PM_WEB "1b54c976a726e996245ec27f04cc899edb9f37c9f6728eefc0d705ba1ed9c4b1"
+#define PM_PRIV "7ca79b2011b410a1d50e893137d88337e1878afd4e547cfc8870f0331d7555ff"
+#define PM_WORKER "71ea987df9c181d6d1119a2d545ae40059df2525dbc8d0bff697ae8f2773af60"
+#define PM_POD "dd708df1aa41ef5c37a2e8b72422e722107bfc464218c9d5c8c8cc0fed7afaa3"
+#define DK_WEB "088665b092332466161712978eda8c68577e88b38f2a6e028d92a4cfcae4c7ee"
+#define DK_DB "7c4c70faf11da05dbe74851032b14f1bf9fe7433c3a441424693e36dfb270412"
+#define DK_K8S_NGINX "e1b2c3d4f5a6978812345678abcdef0123456789abcdef0123456789abcdef01"
+#define CRIO_API "8e3f5d2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e"
+#define CTRD_NGINX "19540ff7f8c7b682802f00b72e865a6f9964c23c0580682faaa33dff7a689e1e"
 #define UNKNOWN_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define K8S_POD "/kubepods/besteffort/pod57f3121e-1abd-4be0-a542-c25efced370a/"
 
-static char podman_root[PATH_MAX];
-static char docker_root[PATH_MAX];
+/* Fast retries, so that giving up takes a fraction of a second. */
+#define TEST_RETRY_FIRST_MS 5
+#define TEST_RETRY_MAX_MS 20
+#define TEST_GIVE_UP_MS 300
+/* Long enough for any of the above on a loaded machine. */
+#define WAIT_MS 5000
+
+static char podman_root[1024];
+static char crio_root[1024];
+static char docker_root[1024];
+static char ctrd_tasks[1024];
+static char ctrd_db[1024];
 
 static int group_setup(void **state)
 {
@@ -39,7 +56,12 @@ static int group_setup(void **state)
 	if (!data || !*data)
 		data = "tests/data";
 	snprintf(podman_root, sizeof(podman_root), "%s/podman", data);
+	snprintf(crio_root, sizeof(crio_root), "%s/crio", data);
 	snprintf(docker_root, sizeof(docker_root), "%s/docker", data);
+	snprintf(ctrd_tasks, sizeof(ctrd_tasks), "%s/containerd/io.containerd.runtime.v2.task",
+		 data);
+	snprintf(ctrd_db, sizeof(ctrd_db), "%s/containerd/io.containerd.metadata.v1.bolt/meta.db",
+		 data);
 	if (access(podman_root, R_OK) || access(docker_root, R_OK)) {
 		fprintf(stderr, "no fixtures under %s: run from the repository root or set "
 				"VIGIL_TEST_DATA\n", data);
@@ -48,13 +70,24 @@ static int group_setup(void **state)
 	return 0;
 }
 
+static void config__fixtures(struct container_config *config)
+{
+	memset(config, 0, sizeof(*config));
+	config->podman_root = podman_root;
+	config->crio_root = crio_root;
+	config->docker_root = docker_root;
+	config->containerd_root = ctrd_tasks;
+	config->containerd_db = ctrd_db;
+	config->retry_first_ms = TEST_RETRY_FIRST_MS;
+	config->retry_max_ms = TEST_RETRY_MAX_MS;
+	config->give_up_ms = TEST_GIVE_UP_MS;
+}
+
 static int cache_setup(void **state)
 {
-	struct container_config config = {
-		.podman_root = podman_root,
-		.docker_root = docker_root,
-	};
+	struct container_config config;
 
+	config__fixtures(&config);
 	*state = containers__new(&config);
 	return *state ? 0 : -1;
 }
@@ -63,6 +96,35 @@ static int cache_teardown(void **state)
 {
 	containers__free(*state);
 	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Polls cs, as the daemon's loop does, until cond holds or WAIT_MS passes. */
+#define WAIT_UNTIL(cs, cond)                                                                   \
+	do {                                                                                   \
+		uint64_t until_ = now_ms() + WAIT_MS;                                          \
+		for (;;) {                                                                     \
+			containers__poll(cs);                                                  \
+			if (cond)                                                              \
+				break;                                                         \
+			assert_true(now_ms() < until_);                                        \
+			usleep(1000);                                                          \
+		}                                                                              \
+	} while (0)
+
+static struct containers_stats stats(const struct containers *cs)
+{
+	struct containers_stats st;
+
+	containers__stats(cs, &st);
+	return st;
 }
 
 static void assert_container(const struct container *c, enum container_runtime runtime,
@@ -75,6 +137,16 @@ static void assert_container(const struct container *c, enum container_runtime r
 	assert_string_equal(c->name, name);
 }
 
+static bool named(struct containers *cs, uint64_t cgroup_id)
+{
+	return containers__lookup(cs, cgroup_id)->name[0] != '\0';
+}
+
+static bool answered(struct containers *cs, uint64_t cgroup_id)
+{
+	return containers__lookup(cs, cgroup_id)->meta != NULL;
+}
+
 static void test_host(void **state)
 {
 	(void)state;
@@ -82,6 +154,7 @@ static void test_host(void **state)
 	assert_string_equal(container_host.id, "host");
 	assert_string_equal(container_host.full_id, "host");
 	assert_string_equal(container_host.name, "host");
+	assert_null(container_host.meta);
 }
 
 static void test_unknown_is_host(void **state)
@@ -91,6 +164,8 @@ static void test_unknown_is_host(void **state)
 	assert_ptr_equal(containers__lookup(cs, 0), &container_host);
 	assert_ptr_equal(containers__lookup(cs, 4242), &container_host);
 	assert_int_equal(containers__count(cs), 0);
+	containers__remove_cgroup(cs, 4242);
+	assert_int_equal(stats(cs).removed, 0);
 }
 
 static void test_not_a_container(void **state)
@@ -98,113 +173,121 @@ static void test_not_a_container(void **state)
 	struct containers *cs = *state;
 
 	containers__add_cgroup(cs, 10, "/system.slice/sshd.service");
-	containers__add_cgroup(cs, 11, "/libpod_parent/libpod-conmon-" PODMAN_A ".scope");
+	containers__add_cgroup(cs, 11, "/libpod_parent/libpod-conmon-" PM_WEB ".scope");
 	containers__add_cgroup(cs, 12, "/");
 	containers__add_cgroup(cs, 13, "");
 	containers__add_cgroup(cs, 14, NULL);
-	assert_ptr_equal(containers__lookup(cs, 10), &container_host);
-	assert_ptr_equal(containers__lookup(cs, 11), &container_host);
-	assert_ptr_equal(containers__lookup(cs, 12), &container_host);
-	assert_ptr_equal(containers__lookup(cs, 13), &container_host);
-	assert_ptr_equal(containers__lookup(cs, 14), &container_host);
+	containers__add_cgroup(cs, 15, "/libpod_parent/" PM_POD);
+	for (uint64_t id = 10; id <= 15; id++)
+		assert_ptr_equal(containers__lookup(cs, id), &container_host);
 	assert_int_equal(containers__count(cs), 0);
 }
 
-/* Every container of the fixture, with the path podman gave its cgroup here. */
-static void test_podman_names(void **state)
+/* A lookup never waits: the id at once, the metadata when the resolver has it. */
+static void test_id_first_then_metadata(void **state)
+{
+	struct containers *cs = *state;
+	const struct container *c;
+
+	containers__add_cgroup(cs, 101, "/libpod_parent/libpod-" PM_WEB);
+	c = containers__lookup(cs, 101);
+	assert_int_equal(c->runtime, RUNTIME_PODMAN);
+	assert_string_equal(c->full_id, PM_WEB);
+	assert_string_equal(c->id, "1b54c976a726");
+	WAIT_UNTIL(cs, named(cs, 101));
+	c = containers__lookup(cs, 101);
+	assert_container(c, RUNTIME_PODMAN, PM_WEB, "vigil-fx-web");
+	assert_non_null(c->meta);
+	assert_string_equal(c->meta->image, "localhost/vigil-test:1");
+	assert_string_equal(container_meta__label(c->meta, "app"), "web");
+	assert_int_equal(stats(cs).resolved, 1);
+	assert_int_equal(stats(cs).containers, 1);
+}
+
+/* Every runtime, by the cgroup path its driver gives. */
+static void test_every_runtime(void **state)
 {
 	static const struct {
 		uint64_t cgroup_id;
 		const char *path;
-		const char *full_id;
-		const char *name;
+		enum container_runtime runtime;
+		const char *full_id, *name, *image, *pod, *ns;
 	} cases[] = {
-		{ 101, "/libpod_parent/libpod-" PODMAN_A, PODMAN_A, "vigil-meta-a" },
-		{ 102, "/libpod_parent/libpod-"
-		       "d17a7d55a3f8bcb7cb609b550b8fe847022048354b82417eb72d23ef75998fac",
-		  "d17a7d55a3f8bcb7cb609b550b8fe847022048354b82417eb72d23ef75998fac",
-		  "vigil-meta-b" },
-		{ 103, "/machine.slice/libpod-"
-		       "dfa83548852ec65f4bbf19fc55c1b553d03c3f1cbff1c2db1421b81a12ff8c60.scope",
-		  "dfa83548852ec65f4bbf19fc55c1b553d03c3f1cbff1c2db1421b81a12ff8c60",
-		  "vigil-meta-c" },
-		{ 104, "/libpod_parent/libpod-"
-		       "90e9dd7b93b6e468d35ee727f0d9836e155cad711c5bad30f6b8860dbf01345c",
-		  "90e9dd7b93b6e468d35ee727f0d9836e155cad711c5bad30f6b8860dbf01345c",
-		  "vigil-meta-p" },
-		{ 105, "/libpod_parent/" POD_ID "/libpod-"
-		       "9d4cbc5f99f82ef80cb347fc22ecae4191b947880ebd1cc39f6e5cbf76664410",
-		  "9d4cbc5f99f82ef80cb347fc22ecae4191b947880ebd1cc39f6e5cbf76664410",
-		  "3fc5c066c8fa-infra" },
-		{ 106, "/libpod_parent/" POD_ID "/libpod-"
-		       "b93a277568c27361c0432218950091ab8ed624546ff7d9c50f02485f1bfff1b4",
-		  "b93a277568c27361c0432218950091ab8ed624546ff7d9c50f02485f1bfff1b4",
-		  "vigil-meta-q" },
+		{ 201, "/libpod_parent/libpod-" PM_PRIV, RUNTIME_PODMAN, PM_PRIV, "vigil-fx-priv",
+		  "localhost/vigil-test:1", NULL, NULL },
+		{ 202, "/libpod_parent/" PM_POD "/libpod-" PM_WORKER, RUNTIME_PODMAN, PM_WORKER,
+		  "vigil-fx-pod-worker", "localhost/vigil-test:1", "vigil-fx-pod", "vigil-ns" },
+		{ 203, "/system.slice/docker-" DK_WEB ".scope", RUNTIME_DOCKER, DK_WEB, "web",
+		  "nginx:1.25", NULL, NULL },
+		{ 204, "/docker/" DK_DB, RUNTIME_DOCKER, DK_DB, "shop-db-1", "redis:7", NULL,
+		  NULL },
+		{ 205,
+		  "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod2c9e4b7a_8d1f_"
+		  "4e3a_b6c5_0f9d8e7a6b5c.slice/crio-" CRIO_API ".scope",
+		  RUNTIME_CRIO, CRIO_API, "api", "docker.io/library/nginx:1.25",
+		  "api-6d8f7b9c5-qw4rt", "payments" },
+		{ 206, "/k8s.io/" CTRD_NGINX, RUNTIME_CONTAINERD, CTRD_NGINX, "nginx",
+		  "localhost/vigil-test:1", "web-7c5b4f6f9d-x2x8k", "shop" },
+		/* cgroupfs under kubepods is containerd's or cri-dockerd's: the state tells */
+		{ 207, K8S_POD DK_K8S_NGINX, RUNTIME_DOCKER, DK_K8S_NGINX, "nginx",
+		  "sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6",
+		  "web-7c5b4f6f9d-x2x8k", "shop" },
 	};
 	struct containers *cs = *state;
+	const struct container *c;
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		containers__add_cgroup(cs, cases[i].cgroup_id, cases[i].path);
-	assert_int_equal(containers__count(cs), 6);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_container(containers__lookup(cs, cases[i].cgroup_id), RUNTIME_PODMAN,
-				 cases[i].full_id, cases[i].name);
-	/* The pod's own cgroup holds no container. */
-	containers__add_cgroup(cs, 107, "/libpod_parent/" POD_ID);
-	assert_ptr_equal(containers__lookup(cs, 107), &container_host);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		WAIT_UNTIL(cs, answered(cs, cases[i].cgroup_id));
+		c = containers__lookup(cs, cases[i].cgroup_id);
+		assert_container(c, cases[i].runtime, cases[i].full_id, cases[i].name);
+		assert_string_equal(c->meta->image, cases[i].image);
+		if (cases[i].pod)
+			assert_string_equal(c->meta->pod_name, cases[i].pod);
+		else
+			assert_null(c->meta->pod_name);
+		if (cases[i].ns)
+			assert_string_equal(c->meta->pod_namespace, cases[i].ns);
+	}
+	assert_true(containers__lookup(cs, 201)->meta->privileged);
+	assert_int_equal(stats(cs).resolved, 7);
+	assert_int_equal(stats(cs).gave_up, 0);
 }
 
-static void test_podman_unknown_id(void **state)
+/* A container's cgroups share one container, read once; the last one to go takes it along. */
+static void test_shared_and_removed(void **state)
 {
 	struct containers *cs = *state;
+	const struct container *c;
 
-	containers__add_cgroup(cs, 200, "/libpod_parent/libpod-" UNKNOWN_ID);
-	assert_container(containers__lookup(cs, 200), RUNTIME_PODMAN, UNKNOWN_ID, "");
-	assert_string_equal(containers__lookup(cs, 200)->id, "0123456789ab");
-}
+	containers__add_cgroup(cs, 301, "/machine.slice/libpod-" PM_WEB ".scope");
+	containers__add_cgroup(cs, 302, "/machine.slice/libpod-" PM_WEB ".scope/container");
+	assert_ptr_equal(containers__lookup(cs, 301), containers__lookup(cs, 302));
+	WAIT_UNTIL(cs, named(cs, 302));
+	c = containers__lookup(cs, 301);
+	assert_container(c, RUNTIME_PODMAN, PM_WEB, "vigil-fx-web");
+	assert_int_equal(containers__count(cs), 2);
+	assert_int_equal(stats(cs).containers, 1);
+	assert_int_equal(stats(cs).resolved, 1);
 
-static void test_docker_names(void **state)
-{
-	struct containers *cs = *state;
+	containers__remove_cgroup(cs, 302);
+	assert_ptr_equal(containers__lookup(cs, 302), &container_host);
+	assert_container(containers__lookup(cs, 301), RUNTIME_PODMAN, PM_WEB, "vigil-fx-web");
+	assert_int_equal(stats(cs).containers, 1);
 
-	/* "Name" also appears in a label before the top-level one, and in a volume after. */
-	containers__add_cgroup(cs, 301, "/system.slice/docker-" DOCKER_WEB ".scope");
-	containers__add_cgroup(cs, 302, "/docker/" DOCKER_DB);
-	containers__add_cgroup(cs, 303, "/docker/" DOCKER_BROKEN);
-	containers__add_cgroup(cs, 304, "/docker/" UNKNOWN_ID);
-	assert_container(containers__lookup(cs, 301), RUNTIME_DOCKER, DOCKER_WEB, "web");
-	assert_container(containers__lookup(cs, 302), RUNTIME_DOCKER, DOCKER_DB, "shop-db-1");
-	assert_container(containers__lookup(cs, 303), RUNTIME_DOCKER, DOCKER_BROKEN, "");
-	assert_container(containers__lookup(cs, 304), RUNTIME_DOCKER, UNKNOWN_ID, "");
-	assert_int_equal(containers__count(cs), 4);
-}
+	containers__remove_cgroup(cs, 301);
+	containers__remove_cgroup(cs, 301);
+	assert_ptr_equal(containers__lookup(cs, 301), &container_host);
+	assert_int_equal(containers__count(cs), 0);
+	assert_int_equal(stats(cs).containers, 0);
+	assert_int_equal(stats(cs).removed, 2);
 
-/* Only docker and podman state is read: the others keep an empty name. */
-static void test_other_runtimes(void **state)
-{
-	struct containers *cs = *state;
-
-	containers__add_cgroup(cs, 401, K8S_POD DOCKER_WEB);
-	containers__add_cgroup(cs, 402, "/kubepods.slice/kubepods-besteffort.slice/crio-" PODMAN_A
-					".scope");
-	assert_container(containers__lookup(cs, 401), RUNTIME_CONTAINERD, DOCKER_WEB, "");
-	assert_container(containers__lookup(cs, 402), RUNTIME_CRIO, PODMAN_A, "");
-}
-
-static void test_no_roots(void **state)
-{
-	struct container_config config = { 0 };
-	struct containers *cs = containers__new(&config);
-
-	(void)state;
-	assert_non_null(cs);
-	containers__add_cgroup(cs, 1, "/libpod_parent/libpod-" PODMAN_A);
-	containers__add_cgroup(cs, 2, "/docker/" DOCKER_WEB);
-	assert_container(containers__lookup(cs, 1), RUNTIME_PODMAN, PODMAN_A, "");
-	assert_container(containers__lookup(cs, 2), RUNTIME_DOCKER, DOCKER_WEB, "");
-	containers__free(cs);
-	containers__free(NULL);
+	/* Seen again (a restart keeps the id): read again. */
+	containers__add_cgroup(cs, 303, "/machine.slice/libpod-" PM_WEB ".scope");
+	WAIT_UNTIL(cs, named(cs, 303));
+	assert_int_equal(stats(cs).resolved, 2);
 }
 
 /* A cgroup id told again with another path is the new path's. */
@@ -212,85 +295,324 @@ static void test_readd(void **state)
 {
 	struct containers *cs = *state;
 
-	containers__add_cgroup(cs, 500, "/docker/" DOCKER_WEB);
-	containers__add_cgroup(cs, 500, "/docker/" DOCKER_WEB);
+	containers__add_cgroup(cs, 500, "/docker/" DK_WEB);
+	containers__add_cgroup(cs, 500, "/docker/" DK_WEB);
 	assert_int_equal(containers__count(cs), 1);
-	assert_container(containers__lookup(cs, 500), RUNTIME_DOCKER, DOCKER_WEB, "web");
-	containers__add_cgroup(cs, 500, "/libpod_parent/libpod-" PODMAN_A);
+	WAIT_UNTIL(cs, named(cs, 500));
+	assert_container(containers__lookup(cs, 500), RUNTIME_DOCKER, DK_WEB, "web");
+	containers__add_cgroup(cs, 500, "/libpod_parent/libpod-" PM_WEB);
 	assert_int_equal(containers__count(cs), 1);
-	assert_container(containers__lookup(cs, 500), RUNTIME_PODMAN, PODMAN_A, "vigil-meta-a");
+	assert_int_equal(stats(cs).containers, 1);
+	WAIT_UNTIL(cs, named(cs, 500));
+	assert_container(containers__lookup(cs, 500), RUNTIME_PODMAN, PM_WEB, "vigil-fx-web");
 	containers__add_cgroup(cs, 500, "/system.slice/sshd.service");
 	assert_int_equal(containers__count(cs), 0);
+	assert_int_equal(stats(cs).containers, 0);
 	assert_ptr_equal(containers__lookup(cs, 500), &container_host);
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-struct tmp_podman {
-	char root[64];
-	char dir[128];
-	char file[192];
-};
-
-static void tmp_podman__create(struct tmp_podman *t, const char *json)
-{
-	strcpy(t->root, "/tmp/vigil-test-XXXXXX");
-	assert_non_null(mkdtemp(t->root));
-	snprintf(t->dir, sizeof(t->dir), "%s/overlay-containers", t->root);
-	snprintf(t->file, sizeof(t->file), "%s/containers.json", t->dir);
-	assert_int_equal(mkdir(t->dir, 0700), 0);
-	write_file(t->file, json);
-}
-
-static void tmp_podman__remove(struct tmp_podman *t)
-{
-	unlink(t->file);
-	rmdir(t->dir);
-	rmdir(t->root);
-}
-
-/* The state file is read once per container: not per event, not per sub-cgroup. */
-static void test_state_read_once(void **state)
+/* Without roots there is nothing to read: the id, at once, and no retrying. */
+static void test_no_roots(void **state)
 {
 	struct container_config config = { 0 };
-	struct containers *cs;
-	struct tmp_podman t;
+	struct containers *cs = containers__new(&config);
 
 	(void)state;
-	tmp_podman__create(&t, "[{\"id\":\"" PODMAN_A "\",\"names\":[\"once\"]}]");
-	config.podman_root = t.root;
+	assert_non_null(cs);
+	containers__add_cgroup(cs, 1, "/libpod_parent/libpod-" PM_WEB);
+	containers__add_cgroup(cs, 2, "/docker/" DK_WEB);
+	containers__add_cgroup(cs, 3, "/user.slice/user-1000.slice/user@1000.service/user.slice/"
+				      "libpod-" PM_WEB ".scope");
+	usleep(50000);
+	containers__poll(cs);
+	assert_container(containers__lookup(cs, 1), RUNTIME_PODMAN, PM_WEB, "");
+	assert_container(containers__lookup(cs, 2), RUNTIME_DOCKER, DK_WEB, "");
+	assert_null(containers__lookup(cs, 2)->meta);
+	assert_int_equal(stats(cs).retries, 0);
+	containers__free(cs);
+	containers__free(NULL);
+	cs = containers__new(NULL);
+	assert_non_null(cs);
+	containers__free(cs);
+}
+
+/* A scratch root for a runtime's state, written as the test goes. */
+struct scratch {
+	char dir[64];
+};
+
+static void scratch__make(struct scratch *s)
+{
+	strcpy(s->dir, "/tmp/vigil-test-XXXXXX");
+	assert_non_null(mkdtemp(s->dir));
+}
+
+static void scratch__mkdir(const struct scratch *s, const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+/* Writes a file the way runtimes do: a temporary, renamed into place. */
+static void scratch__write(const struct scratch *s, const char *rel, const char *text)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, rel);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(rename(tmp, path), 0);
+}
+
+static void scratch__remove(struct scratch *s)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static struct containers *scratch__docker(const struct scratch *s)
+{
+	struct container_config config = {
+		.docker_root = s->dir,
+		.retry_first_ms = TEST_RETRY_FIRST_MS,
+		.retry_max_ms = TEST_RETRY_MAX_MS,
+		.give_up_ms = TEST_GIVE_UP_MS,
+	};
+	struct containers *cs = containers__new(&config);
+
+	assert_non_null(cs);
+	return cs;
+}
+
+#define DOCKER_CONFIG(name)                                                                    \
+	"{\"ID\":\"" UNKNOWN_ID "\",\"Created\":\"2024-03-05T09:12:44Z\",\"Name\":\"/" name   \
+	"\",\"Config\":{\"Image\":\"busybox:1.36\",\"Labels\":{}},\"Image\":\"sha256:00\"}"
+
+/* State written after the container's first event is picked up by a retry. */
+static void test_retry_until_written(void **state)
+{
+	struct containers *cs;
+	struct scratch s;
+
+	(void)state;
+	scratch__make(&s);
+	cs = scratch__docker(&s);
+	containers__add_cgroup(cs, 1, "/docker/" UNKNOWN_ID);
+	usleep(30000);
+	containers__poll(cs);
+	assert_container(containers__lookup(cs, 1), RUNTIME_DOCKER, UNKNOWN_ID, "");
+	assert_null(containers__lookup(cs, 1)->meta);
+	assert_true(stats(cs).retries > 0);
+
+	scratch__mkdir(&s, "containers");
+	scratch__mkdir(&s, "containers/" UNKNOWN_ID);
+	scratch__write(&s, "containers/" UNKNOWN_ID "/config.v2.json", DOCKER_CONFIG("late"));
+	scratch__write(&s, "containers/" UNKNOWN_ID "/hostconfig.json", "{\"Privileged\":true}");
+	WAIT_UNTIL(cs, named(cs, 1));
+	assert_container(containers__lookup(cs, 1), RUNTIME_DOCKER, UNKNOWN_ID, "late");
+	assert_true(containers__lookup(cs, 1)->meta->privileged);
+	assert_int_equal(stats(cs).resolved, 1);
+	assert_int_equal(stats(cs).gave_up, 0);
+	containers__free(cs);
+	scratch__remove(&s);
+}
+
+/* Never written: given up after give_up_ms, keeping the id. */
+static void test_give_up(void **state)
+{
+	struct containers_stats st;
+	struct containers *cs;
+	struct scratch s;
+	uint64_t retries;
+
+	(void)state;
+	scratch__make(&s);
+	cs = scratch__docker(&s);
+	containers__add_cgroup(cs, 1, "/docker/" UNKNOWN_ID);
+	WAIT_UNTIL(cs, stats(cs).gave_up == 1);
+	st = stats(cs);
+	/* 5, 10, 20, 20, ... ms up to 300 ms */
+	assert_true(st.retries >= 3 && st.retries <= TEST_GIVE_UP_MS / TEST_RETRY_MAX_MS + 4);
+	assert_container(containers__lookup(cs, 1), RUNTIME_DOCKER, UNKNOWN_ID, "");
+	retries = st.retries;
+	usleep(100000);
+	containers__poll(cs);
+	assert_int_equal(stats(cs).retries, retries);
+	containers__free(cs);
+	scratch__remove(&s);
+}
+
+/* A malformed file is reported once and retried only a little. */
+static void test_malformed_once(void **state)
+{
+	struct containers *cs;
+	struct scratch s;
+
+	(void)state;
+	scratch__make(&s);
+	scratch__mkdir(&s, "containers");
+	scratch__mkdir(&s, "containers/" UNKNOWN_ID);
+	scratch__write(&s, "containers/" UNKNOWN_ID "/config.v2.json", "{\"Name\": \"/cut");
+	cs = scratch__docker(&s);
+	containers__add_cgroup(cs, 1, "/docker/" UNKNOWN_ID);
+	WAIT_UNTIL(cs, stats(cs).gave_up == 1);
+	assert_int_equal(stats(cs).malformed, 1);
+	assert_int_equal(stats(cs).retries, 2);
+	/* Fixed later: not looked at again, the container keeps its id. */
+	scratch__write(&s, "containers/" UNKNOWN_ID "/config.v2.json", DOCKER_CONFIG("fixed"));
+	usleep(100000);
+	containers__poll(cs);
+	assert_container(containers__lookup(cs, 1), RUNTIME_DOCKER, UNKNOWN_ID, "");
+	assert_int_equal(stats(cs).retries, 2);
+	assert_int_equal(stats(cs).malformed, 1);
+	containers__free(cs);
+	scratch__remove(&s);
+}
+
+/* A cgroup removed while its state is awaited stops the waiting. */
+static void test_cancel(void **state)
+{
+	struct containers *cs;
+	struct scratch s;
+
+	(void)state;
+	scratch__make(&s);
+	cs = scratch__docker(&s);
+	containers__add_cgroup(cs, 1, "/docker/" UNKNOWN_ID);
+	usleep(20000);
+	containers__remove_cgroup(cs, 1);
+	usleep(TEST_GIVE_UP_MS * 1000 + 100000);
+	containers__poll(cs);
+	assert_int_equal(stats(cs).gave_up, 0);
+	assert_int_equal(stats(cs).containers, 0);
+	assert_int_equal(stats(cs).prefetched_held, 0);
+	containers__free(cs);
+	scratch__remove(&s);
+}
+
+/*
+ * The state appearing in a watched root is read at once, so the container's
+ * very first event finds its metadata: here as podman writes it at create,
+ * before the container's first process runs.
+ */
+static void test_read_ahead(void **state)
+{
+	char json[4096];
+	struct container_config config = { 0 };
+	struct containers *cs;
+	struct scratch s;
+
+	(void)state;
+	scratch__make(&s);
+	scratch__mkdir(&s, "overlay-containers");
+	config.podman_root = s.dir;
+	config.retry_first_ms = TEST_RETRY_FIRST_MS;
+	/* The watches are armed when containers__new returns. */
 	cs = containers__new(&config);
 	assert_non_null(cs);
-	containers__add_cgroup(cs, 1, "/libpod-" PODMAN_A ".scope");
-	assert_int_equal(unlink(t.file), 0);
-	assert_container(containers__lookup(cs, 1), RUNTIME_PODMAN, PODMAN_A, "once");
-	containers__add_cgroup(cs, 2, "/libpod-" PODMAN_A ".scope/container");
-	assert_container(containers__lookup(cs, 2), RUNTIME_PODMAN, PODMAN_A, "once");
-	containers__add_cgroup(cs, 1, "/libpod-" PODMAN_A ".scope");
-	assert_container(containers__lookup(cs, 1), RUNTIME_PODMAN, PODMAN_A, "once");
+
+	scratch__mkdir(&s, "overlay-containers/" UNKNOWN_ID);
+	scratch__mkdir(&s, "overlay-containers/" UNKNOWN_ID "/userdata");
+	scratch__write(&s, "overlay-containers/" UNKNOWN_ID "/userdata/config.json",
+		       "{\"annotations\":{\"io.podman.annotations.privileged\":\"TRUE\"}}");
+	snprintf(json, sizeof(json),
+		 "[{\"id\":\"" UNKNOWN_ID "\",\"names\":[\"early\"],\"image\":\"%064d\","
+		 "\"metadata\":\"{\\\"image-name\\\":\\\"localhost/early:2\\\"}\","
+		 "\"created\":\"2026-12-03T15:09:47.941797424Z\"}]", 0);
+	scratch__write(&s, "overlay-containers/containers.json", json);
+	WAIT_UNTIL(cs, stats(cs).prefetched_held == 1);
+	assert_int_equal(stats(cs).prefetched, 1);
+	assert_int_equal(stats(cs).containers, 0);
+
+	/* The first event: metadata already there, nothing asked of the resolver. */
+	containers__add_cgroup(cs, 7, "/libpod_parent/libpod-" UNKNOWN_ID);
+	assert_container(containers__lookup(cs, 7), RUNTIME_PODMAN, UNKNOWN_ID, "early");
+	assert_string_equal(containers__lookup(cs, 7)->meta->image, "localhost/early:2");
+	assert_true(containers__lookup(cs, 7)->meta->privileged);
+	assert_int_equal(stats(cs).prefetched_held, 0);
+	assert_int_equal(stats(cs).containers, 1);
+	assert_int_equal(stats(cs).resolved, 0);
+
+	containers__remove_cgroup(cs, 7);
+	assert_int_equal(stats(cs).containers, 0);
 	containers__free(cs);
-	tmp_podman__remove(&t);
+	scratch__remove(&s);
+}
+
+/* Rootless podman: the storage of the user the cgroup path names. */
+static void test_rootless(void **state)
+{
+	char tmpl[PATH_MAX], cmd[PATH_MAX * 2];
+	struct container_config config = { 0 };
+	struct containers *cs;
+	struct scratch s;
+
+	(void)state;
+	scratch__make(&s);
+	scratch__mkdir(&s, "1000");
+	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s/1000/storage'", podman_root, s.dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(tmpl, sizeof(tmpl), "%s/%%u/storage", s.dir);
+	config.podman_user_root = tmpl;
+	config.give_up_ms = TEST_GIVE_UP_MS;
+	cs = containers__new(&config);
+	assert_non_null(cs);
+	containers__add_cgroup(cs, 1, "/user.slice/user-1000.slice/user@1000.service/user.slice/"
+				      "libpod-" PM_WEB ".scope/container");
+	WAIT_UNTIL(cs, named(cs, 1));
+	assert_container(containers__lookup(cs, 1), RUNTIME_PODMAN, PM_WEB, "vigil-fx-web");
+	/* Rooted podman's containers are not looked for there. */
+	containers__add_cgroup(cs, 2, "/libpod_parent/libpod-" PM_PRIV);
+	usleep(50000);
+	containers__poll(cs);
+	assert_container(containers__lookup(cs, 2), RUNTIME_PODMAN, PM_PRIV, "");
+	assert_int_equal(stats(cs).resolved, 1);
+	containers__free(cs);
+	scratch__remove(&s);
+}
+
+struct forgotten {
+	uint64_t ids[8];
+	size_t n;
+};
+
+static void forget(void *ctx, uint64_t cgroup_id)
+{
+	struct forgotten *f = ctx;
+
+	if (f->n < sizeof(f->ids) / sizeof(f->ids[0]))
+		f->ids[f->n] = cgroup_id;
+	f->n++;
 }
 
 static void test_eviction(void **state)
 {
-	struct containers *cs = *state;
+	struct container_config config = { 0 };
 	char path[256], id[CONTAINER_ID_LEN + 1];
+	struct forgotten f = { { 0 }, 0 };
+	struct containers *cs;
 	uint64_t i;
 
+	(void)state;
+	/* No roots: the table alone. */
+	cs = containers__new(&config);
+	assert_non_null(cs);
+	containers__set_forget_fn(cs, forget, &f);
 	for (i = 1; i <= CONTAINERS_MAX; i++) {
 		snprintf(path, sizeof(path), K8S_POD "%064llx", (unsigned long long)i);
 		containers__add_cgroup(cs, i, path);
 	}
 	assert_int_equal(containers__count(cs), CONTAINERS_MAX);
 	assert_int_equal(containers__evictions(cs), 0);
+	assert_int_equal(f.n, 0);
 
 	/* Used just now, so not the least recently used any more. */
 	assert_string_equal(containers__lookup(cs, 1)->full_id,
@@ -299,6 +621,8 @@ static void test_eviction(void **state)
 	containers__add_cgroup(cs, CONTAINERS_MAX + 1, path);
 	assert_int_equal(containers__count(cs), CONTAINERS_MAX);
 	assert_int_equal(containers__evictions(cs), 1);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.ids[0], 2);
 	assert_ptr_equal(containers__lookup(cs, 2), &container_host);
 	assert_ptr_not_equal(containers__lookup(cs, 1), &container_host);
 	assert_ptr_not_equal(containers__lookup(cs, 3), &container_host);
@@ -311,129 +635,46 @@ static void test_eviction(void **state)
 	}
 	assert_int_equal(containers__count(cs), CONTAINERS_MAX);
 	assert_int_equal(containers__evictions(cs), CONTAINERS_MAX + 1);
+	assert_int_equal(f.n, CONTAINERS_MAX + 1);
+	/* 3 was looked up after 2 went: 4 was the least recently used */
+	assert_int_equal(f.ids[1], 4);
+	assert_int_equal(stats(cs).containers, CONTAINERS_MAX);
 	for (i = 1; i <= CONTAINERS_MAX; i++)
 		assert_ptr_equal(containers__lookup(cs, i), &container_host);
 	for (i = CONTAINERS_MAX + 2; i <= 2 * CONTAINERS_MAX + 1; i++) {
 		snprintf(id, sizeof(id), "%064llx", (unsigned long long)i);
 		assert_container(containers__lookup(cs, i), RUNTIME_CONTAINERD, id, "");
 	}
+	/* Removal is not eviction: the cgroup is gone, nothing to announce again. */
+	containers__remove_cgroup(cs, 2 * CONTAINERS_MAX + 1);
+	assert_int_equal(f.n, CONTAINERS_MAX + 1);
+	containers__free(cs);
 }
 
-static void test_meta_podman(void **state)
+/* Containers coming and going leave nothing behind. */
+static void test_churn(void **state)
 {
-	char name[CONTAINER_NAME_MAX];
-	struct tmp_podman t;
+	struct containers *cs = *state;
+	char path[256];
+	uint64_t i;
 
-	(void)state;
-	assert_int_equal(container_meta__podman_name(podman_root, PODMAN_A, name, sizeof(name)),
-			 0);
-	assert_string_equal(name, "vigil-meta-a");
-	assert_int_equal(container_meta__podman_name(podman_root, UNKNOWN_ID, name, sizeof(name)),
-			 -ENOENT);
-	assert_string_equal(name, "");
-	assert_int_equal(container_meta__podman_name("/nonexistent", PODMAN_A, name,
-						     sizeof(name)), -ENOENT);
-	assert_string_equal(name, "");
-
-	/* A name podman would refuse did not come from podman: left out of alerts. */
-	tmp_podman__create(&t, "[{\"id\":\"" PODMAN_A "\",\"names\":[\"evil\\nname\"]}]");
-	assert_int_equal(container_meta__podman_name(t.root, PODMAN_A, name, sizeof(name)),
-			 -ENOENT);
-	assert_string_equal(name, "");
-	tmp_podman__remove(&t);
-
-	/* Another object's name must not leak into a nameless match. */
-	tmp_podman__create(&t, "[{\"names\":[\"other\"],\"id\":\"" UNKNOWN_ID "\"},"
-			       "{\"id\":\"" PODMAN_A "\",\"names\":[]}]");
-	assert_int_equal(container_meta__podman_name(t.root, PODMAN_A, name, sizeof(name)),
-			 -ENOENT);
-	assert_string_equal(name, "");
-	tmp_podman__remove(&t);
-
-	/* Key order and extra names do not matter; names[0] is the name. */
-	tmp_podman__create(&t, "[\n  {\n    \"names\": [\"first\", \"second\"],\n"
-			       "    \"flags\": {\"a\": [1, {\"b\": null}]},\n"
-			       "    \"id\": \"" PODMAN_A "\"\n  }\n]\n");
-	assert_int_equal(container_meta__podman_name(t.root, PODMAN_A, name, sizeof(name)), 0);
-	assert_string_equal(name, "first");
-	tmp_podman__remove(&t);
-
-	tmp_podman__create(&t, "{}");
-	assert_int_equal(container_meta__podman_name(t.root, PODMAN_A, name, sizeof(name)),
-			 -EINVAL);
-	tmp_podman__remove(&t);
-
-	tmp_podman__create(&t, "[{\"id\":\"" PODMAN_A "\",\"names\":[\"cut");
-	assert_int_equal(container_meta__podman_name(t.root, PODMAN_A, name, sizeof(name)),
-			 -EINVAL);
-	assert_string_equal(name, "");
-	tmp_podman__remove(&t);
-}
-
-struct tmp_docker {
-	char root[64];
-	char containers[96];
-	char dir[192];
-	char file[256];
-};
-
-static void tmp_docker__create(struct tmp_docker *t, const char *full_id, const char *json)
-{
-	strcpy(t->root, "/tmp/vigil-test-XXXXXX");
-	assert_non_null(mkdtemp(t->root));
-	snprintf(t->containers, sizeof(t->containers), "%s/containers", t->root);
-	snprintf(t->dir, sizeof(t->dir), "%s/%s", t->containers, full_id);
-	snprintf(t->file, sizeof(t->file), "%s/config.v2.json", t->dir);
-	assert_int_equal(mkdir(t->containers, 0700), 0);
-	assert_int_equal(mkdir(t->dir, 0700), 0);
-	write_file(t->file, json);
-}
-
-static void tmp_docker__remove(struct tmp_docker *t)
-{
-	unlink(t->file);
-	rmdir(t->dir);
-	rmdir(t->containers);
-	rmdir(t->root);
-}
-
-static void test_meta_docker(void **state)
-{
-	char name[CONTAINER_NAME_MAX], small[3], json[2048];
-	struct tmp_docker t;
-
-	(void)state;
-	assert_int_equal(container_meta__docker_name(docker_root, DOCKER_WEB, name, sizeof(name)),
-			 0);
-	assert_string_equal(name, "web");
-	assert_int_equal(container_meta__docker_name(docker_root, DOCKER_DB, name, sizeof(name)),
-			 0);
-	assert_string_equal(name, "shop-db-1");
-	assert_int_equal(container_meta__docker_name(docker_root, DOCKER_BROKEN, name,
-						     sizeof(name)), -EINVAL);
-	assert_string_equal(name, "");
-	assert_int_equal(container_meta__docker_name(docker_root, UNKNOWN_ID, name, sizeof(name)),
-			 -ENOENT);
-	assert_string_equal(name, "");
-	/* Too long for the buffer: no name rather than a cut one. */
-	assert_int_equal(container_meta__docker_name(docker_root, DOCKER_WEB, small, sizeof(small)),
-			 -ENOENT);
-	assert_string_equal(small, "");
-
-	tmp_docker__create(&t, DOCKER_WEB, "{\"Config\":{\"Labels\":{}},\"Name\":null}");
-	assert_int_equal(container_meta__docker_name(t.root, DOCKER_WEB, name, sizeof(name)),
-			 -ENOENT);
-	assert_string_equal(name, "");
-	tmp_docker__remove(&t);
-
-	/* Past libyaml's limit on a key's length the file cannot be read: no name. */
-	snprintf(json, sizeof(json),
-		 "{\"Config\":{\"Labels\":{\"%01100d\":\"\"}},\"Name\":\"/web\"}", 0);
-	tmp_docker__create(&t, DOCKER_WEB, json);
-	assert_int_equal(container_meta__docker_name(t.root, DOCKER_WEB, name, sizeof(name)),
-			 -EINVAL);
-	assert_string_equal(name, "");
-	tmp_docker__remove(&t);
+	for (i = 1; i <= 20000; i++) {
+		snprintf(path, sizeof(path), "/libpod_parent/libpod-%064llx",
+			 (unsigned long long)i);
+		containers__add_cgroup(cs, 1000000 + i, path);
+		snprintf(path, sizeof(path), "/libpod_parent/libpod-%064llx.scope/container",
+			 (unsigned long long)i);
+		containers__add_cgroup(cs, 2000000 + i, path);
+		containers__remove_cgroup(cs, 2000000 + i);
+		containers__remove_cgroup(cs, 1000000 + i);
+		if (!(i % 100))
+			containers__poll(cs);
+	}
+	containers__poll(cs);
+	assert_int_equal(containers__count(cs), 0);
+	assert_int_equal(stats(cs).containers, 0);
+	assert_int_equal(stats(cs).evictions, 0);
+	assert_int_equal(stats(cs).removed, 40000);
 }
 
 int main(void)
@@ -442,17 +683,21 @@ int main(void)
 		cmocka_unit_test(test_host),
 		cmocka_unit_test_setup_teardown(test_unknown_is_host, cache_setup, cache_teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_container, cache_setup, cache_teardown),
-		cmocka_unit_test_setup_teardown(test_podman_names, cache_setup, cache_teardown),
-		cmocka_unit_test_setup_teardown(test_podman_unknown_id, cache_setup,
+		cmocka_unit_test_setup_teardown(test_id_first_then_metadata, cache_setup,
 						cache_teardown),
-		cmocka_unit_test_setup_teardown(test_docker_names, cache_setup, cache_teardown),
-		cmocka_unit_test_setup_teardown(test_other_runtimes, cache_setup, cache_teardown),
-		cmocka_unit_test(test_no_roots),
+		cmocka_unit_test_setup_teardown(test_every_runtime, cache_setup, cache_teardown),
+		cmocka_unit_test_setup_teardown(test_shared_and_removed, cache_setup,
+						cache_teardown),
 		cmocka_unit_test_setup_teardown(test_readd, cache_setup, cache_teardown),
-		cmocka_unit_test(test_state_read_once),
-		cmocka_unit_test_setup_teardown(test_eviction, cache_setup, cache_teardown),
-		cmocka_unit_test(test_meta_podman),
-		cmocka_unit_test(test_meta_docker),
+		cmocka_unit_test(test_no_roots),
+		cmocka_unit_test(test_retry_until_written),
+		cmocka_unit_test(test_give_up),
+		cmocka_unit_test(test_malformed_once),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_read_ahead),
+		cmocka_unit_test(test_rootless),
+		cmocka_unit_test(test_eviction),
+		cmocka_unit_test_setup_teardown(test_churn, cache_setup, cache_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

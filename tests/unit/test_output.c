@@ -553,8 +553,20 @@ static void test_output_errors(void **state)
 		{ "%foo", "t.yaml:4:12: error: rule 'r': unknown field 'foo' in output\n" },
 		{ "a %proc.nam b",
 		  "t.yaml:4:14: error: rule 'r': unknown field 'proc.nam' in output\n" },
-		{ "%evt.arg[0]",
-		  "t.yaml:4:12: error: rule 'r': unknown field 'evt.arg' in output\n" },
+		{ "%evt.arg",
+		  "t.yaml:4:12: error: rule 'r': field 'evt.arg' needs an argument, as in "
+		  "evt.arg[0]\n" },
+		{ "x %proc.aname[a]",
+		  "t.yaml:4:14: error: rule 'r': field 'proc.aname' takes a number in brackets, "
+		  "as in proc.aname[1]\n" },
+		{ "%container.label",
+		  "t.yaml:4:12: error: rule 'r': field 'container.label' needs an argument, as in "
+		  "container.label[name]\n" },
+		{ "%tolower(proc.pid)",
+		  "t.yaml:4:12: error: rule 'r': transformer 'tolower' takes a string, and "
+		  "'proc.pid' is a number\n" },
+		{ "%len(proc.nam)",
+		  "t.yaml:4:12: error: rule 'r': unknown field 'proc.nam'\n" },
 		{ "%proc.name %d", "t.yaml:4:23: error: rule 'r': unknown field 'd' in output\n" },
 	};
 	size_t i, len;
@@ -650,33 +662,39 @@ static void test_fields_print(void **state)
 {
 	char *text, *line;
 	size_t len, nfields = 0, blanks = 0;
-	const char *prev = "";
+	char prev[64] = "", name[64];
 	FILE *out;
 
 	(void)state;
 	out = open_memstream(&text, &len);
 	fields__print(out);
 	fclose(out);
-	assert_non_null(strstr(text, "proc.name            string  the command name (comm), at "
-				     "most 15 characters\n"));
-	assert_non_null(strstr(text, "fd.sip               ip      connect: the server address\n"));
-	assert_non_null(strstr(text, "\n\nevt.arg.dirfd "));
-	/* Every line names a field the lookup finds: the table is sorted. */
+	assert_non_null(strstr(text, "proc.name                    string  the command name "
+				     "(comm), at most 15 characters\n"));
+	assert_non_null(strstr(text, "fd.sip                       ip      connect: the server "
+				     "address\n"));
+	assert_non_null(strstr(text, "proc.aname[N]                string  the proc.name of the "
+				     "N-th ancestor, or any\n"));
+	assert_non_null(strstr(text, "\n\nevt.arg[N] "));
+	/* Every line names a field the lookup finds, in order, classes apart. */
 	for (line = text; *line; line = strchr(line, '\n') + 1) {
-		size_t n = strcspn(line, " \n");
+		size_t n = strcspn(line, " \n[");
 
 		if (!n) {
 			blanks++;
 			continue;
 		}
+		if (!strncmp(line, "Transformers", 12))
+			break;
 		assert_non_null(field__lookup(line, n));
-		assert_true(strncmp(prev, line, n) < 0);
-		prev = line;
+		snprintf(name, sizeof(name), "%.*s", (int)n, line);
+		assert_true(strcmp(prev, name) < 0);
+		strcpy(prev, name);
 		nfields++;
 	}
-	assert_int_equal(nfields, 58);
-	/* container, evt, fd, group, proc, thread, user */
-	assert_int_equal(blanks, 6);
+	assert_int_equal(nfields, 129);
+	/* container, evt, fd, group, k8s, proc, thread, user, transformers */
+	assert_int_equal(blanks, 8);
 	assert_null(field__lookup("proc", 4));
 	assert_null(field__lookup("proc.name.x", 11));
 	assert_non_null(field__lookup("proc.name.x", 9));

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sink_journald__build: the exact "NAME=value" fields an alert becomes.
- * Sending them to a real journald is the end-to-end tests' job. The rules
- * come from tests/data/sink_rules.yaml; run from the top of the tree.
+ * sink_journald__build: the exact "NAME=value" fields an alert becomes, and
+ * the MESSAGE_ID of each kind of entry. Sending them to a real journald is
+ * the end-to-end tests' job (tests/e2e/sinks.sh). The rules come from
+ * tests/data/sink_rules.yaml; run from the top of the tree.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -42,12 +43,13 @@ static const struct rule *rule__for(enum vigil_syscall sc)
 		struct vigil_exec_event *e = (void *)rec.bytes;
 
 		h->type = VIGIL_EVENT_EXEC;
-		memcpy(e->data, "/bin/sh\0/bin/sh\0sh\0", 19);
+		memcpy(e->data, "/bin/sh\0/bin/sh\0sh\0/\0", 21);
 		e->filename_len = 8;
 		e->exe_len = 8;
 		e->args_len = 3;
 		e->argc = 1;
-		size = sizeof(*e) + 19;
+		e->cwd_len = 2;
+		size = sizeof(*e) + 21;
 	} else {
 		struct vigil_connect_event *e = (void *)rec.bytes;
 
@@ -103,6 +105,18 @@ static void alert__field(struct alert *a, const char *name, const char *value)
 static struct iovec iov[SINK_JOURNALD_IOV_MAX];
 static char buf[SINK_JOURNALD_BUF_SIZE];
 
+/* The record the sinks would queue for a, laid out; the iovecs point into b. */
+static int build(const struct alert *a, struct iovec *v, size_t max, char *b, size_t blen)
+{
+	struct sink_record *rec = sink_record__from_alert(a);
+	int n;
+
+	assert_non_null(rec);
+	n = sink_journald__build(rec, v, max, b, blen);
+	sink_record__put(rec);
+	return n;
+}
+
 static void iov__assert(const struct iovec *v, const char *want)
 {
 	assert_int_equal(v->iov_len, strlen(want));
@@ -126,19 +140,20 @@ static void test_fields(void **state)
 	alert__field(&a, "user.name", "root");
 	alert__field(&a, "proc.cmdline", "sh -c \"x\ny\"");
 	alert__field(&a, "proc.aname[2]", "");
-	n = sink_journald__build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
-	assert_int_equal(n, 11);
+	n = build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
+	assert_int_equal(n, 12);
 	iov__assert(&iov[0], "MESSAGE=Shell started\nsecond line");
-	iov__assert(&iov[1], "PRIORITY=4");
-	iov__assert(&iov[2], "SYSLOG_IDENTIFIER=vigild");
-	iov__assert(&iov[3], "VIGIL_RULE=Terminal \"shell\" in container");
-	iov__assert(&iov[4], "VIGIL_PRIORITY=Warning");
-	iov__assert(&iov[5], "VIGIL_TAGS=container,shell,mitre_execution");
-	iov__assert(&iov[6], "VIGIL_CONTAINER_ID=abc123def456");
-	iov__assert(&iov[7], "VIGIL_PROC_PID=123");
-	iov__assert(&iov[8], "VIGIL_USER_NAME=root");
-	iov__assert(&iov[9], "VIGIL_PROC_CMDLINE=sh -c \"x\ny\"");
-	iov__assert(&iov[10], "VIGIL_PROC_ANAME_2_=");
+	iov__assert(&iov[1], "MESSAGE_ID=c6b18e658989425fabe8165cef0ace1d");
+	iov__assert(&iov[2], "PRIORITY=4");
+	iov__assert(&iov[3], "SYSLOG_IDENTIFIER=vigild");
+	iov__assert(&iov[4], "VIGIL_RULE=Terminal \"shell\" in container");
+	iov__assert(&iov[5], "VIGIL_PRIORITY=Warning");
+	iov__assert(&iov[6], "VIGIL_TAGS=container,shell,mitre_execution");
+	iov__assert(&iov[7], "VIGIL_CONTAINER_ID=abc123def456");
+	iov__assert(&iov[8], "VIGIL_PROC_PID=123");
+	iov__assert(&iov[9], "VIGIL_USER_NAME=root");
+	iov__assert(&iov[10], "VIGIL_PROC_CMDLINE=sh -c \"x\ny\"");
+	iov__assert(&iov[11], "VIGIL_PROC_ANAME_2_=");
 }
 
 static void test_no_tags(void **state)
@@ -148,14 +163,15 @@ static void test_no_tags(void **state)
 
 	(void)state;
 	alert__init(&a, rule_connect, "");
-	n = sink_journald__build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
-	assert_int_equal(n, 6);
+	n = build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
+	assert_int_equal(n, 7);
 	iov__assert(&iov[0], "MESSAGE=");
-	iov__assert(&iov[1], "PRIORITY=7");
-	iov__assert(&iov[2], "SYSLOG_IDENTIFIER=vigild");
-	iov__assert(&iov[3], "VIGIL_RULE=Caf\xc3\xa9 \xe2\x98\x95 connect");
-	iov__assert(&iov[4], "VIGIL_PRIORITY=Debug");
-	iov__assert(&iov[5], "VIGIL_TAGS=");
+	iov__assert(&iov[1], "MESSAGE_ID=c6b18e658989425fabe8165cef0ace1d");
+	iov__assert(&iov[2], "PRIORITY=7");
+	iov__assert(&iov[3], "SYSLOG_IDENTIFIER=vigild");
+	iov__assert(&iov[4], "VIGIL_RULE=Caf\xc3\xa9 \xe2\x98\x95 connect");
+	iov__assert(&iov[5], "VIGIL_PRIORITY=Debug");
+	iov__assert(&iov[6], "VIGIL_TAGS=");
 }
 
 /* The largest alert there can be fits the buffer sink_journald__send uses. */
@@ -177,19 +193,19 @@ static void test_largest(void **state)
 		values[(i + 1) * per - 1] = '\0';
 		alert__field(&a, names[i], values + i * per);
 	}
-	n = sink_journald__build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
+	n = build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
 	assert_int_equal(n, SINK_JOURNALD_IOV_MAX);
 	assert_int_equal(iov[0].iov_len, strlen("MESSAGE=") + sizeof(a.message) - 1);
 	for (i = 0; i < ALERT_FIELDS_MAX; i++) {
-		assert_int_equal(iov[6 + i].iov_len, 6 + 58 + 1 + per - 1);
-		assert_memory_equal(iov[6 + i].iov_base, "VIGIL_F", 7);
+		assert_int_equal(iov[7 + i].iov_len, 6 + 58 + 1 + per - 1);
+		assert_memory_equal(iov[7 + i].iov_base, "VIGIL_F", 7);
 	}
 }
 
 static void test_left_out_whole(void **state)
 {
 	static char big[500];
-	char small[160];
+	char small[200];
 	struct alert a;
 	int n;
 
@@ -199,28 +215,82 @@ static void test_left_out_whole(void **state)
 	alert__field(&a, "proc.cmdline", big);
 	alert__field(&a, "proc.pid", "1");
 	/* No room for the cmdline: it goes, and the pid after it still comes. */
-	n = sink_journald__build(&a, iov, SINK_JOURNALD_IOV_MAX, small, sizeof(small));
-	assert_int_equal(n, 7);
+	n = build(&a, iov, SINK_JOURNALD_IOV_MAX, small, sizeof(small));
+	assert_int_equal(n, 8);
 	iov__assert(&iov[0], "MESSAGE=m");
-	iov__assert(&iov[5], "VIGIL_TAGS=");
-	iov__assert(&iov[6], "VIGIL_PROC_PID=1");
+	iov__assert(&iov[6], "VIGIL_TAGS=");
+	iov__assert(&iov[7], "VIGIL_PROC_PID=1");
 
 	/* No room for more iovecs: the first ones only. */
-	n = sink_journald__build(&a, iov, 3, buf, sizeof(buf));
+	n = build(&a, iov, 3, buf, sizeof(buf));
 	assert_int_equal(n, 3);
 	iov__assert(&iov[0], "MESSAGE=m");
-	iov__assert(&iov[1], "PRIORITY=7");
-	iov__assert(&iov[2], "SYSLOG_IDENTIFIER=vigild");
+	iov__assert(&iov[1], "MESSAGE_ID=c6b18e658989425fabe8165cef0ace1d");
+	iov__assert(&iov[2], "PRIORITY=7");
 
-	n = sink_journald__build(&a, iov, 0, buf, sizeof(buf));
+	n = build(&a, iov, 0, buf, sizeof(buf));
 	assert_int_equal(n, 0);
-	n = sink_journald__build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, 0);
+	n = build(&a, iov, SINK_JOURNALD_IOV_MAX, buf, 0);
 	assert_int_equal(n, 0);
+}
+
+/* vigild's own entries: their kind's MESSAGE_ID, their fields, no tags. */
+static void test_kinds(void **state)
+{
+	static const struct {
+		enum alert_kind kind;
+		const char *id;
+		const char *name;
+	} kinds[] = {
+		{ ALERT_KIND_RULE, "c6b18e658989425fabe8165cef0ace1d", "alert" },
+		{ ALERT_KIND_SUMMARY, "ace1225783894d838b1db9850049b89d", "summary" },
+		{ ALERT_KIND_OPERATIONAL, "1cb43a77bb9844c1af9e85608d835991", "operational" },
+		{ ALERT_KIND_STATS, "cbab06c2e29d4a11b88c047850d38ca9", "stats" },
+	};
+	const struct sink_field fields[] = {
+		{ "kernel.drops.ringbuf_full", "12", true },
+		{ "sink.syslog.queue_full", "3", true },
+		{ "no.value", NULL, false },
+	};
+	struct sink_record_spec spec = {
+		.kind = ALERT_KIND_OPERATIONAL,
+		.priority = PRIORITY_ERROR,
+		.time_ns = 1,
+		.rule = "vigil internal: events or alerts lost",
+		.message = "lost",
+		.fields = fields,
+		.nfields = 3,
+	};
+	char want[64];
+	struct sink_record *rec;
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		assert_string_equal(alert_kind__message_id(kinds[i].kind), kinds[i].id);
+		assert_string_equal(alert_kind__name(kinds[i].kind), kinds[i].name);
+	}
+	rec = sink_record__new(&spec);
+	assert_non_null(rec);
+	n = sink_journald__build(rec, iov, SINK_JOURNALD_IOV_MAX, buf, sizeof(buf));
+	sink_record__put(rec);
+	assert_int_equal(n, 9);
+	iov__assert(&iov[0], "MESSAGE=lost");
+	snprintf(want, sizeof(want), "MESSAGE_ID=%s", kinds[2].id);
+	iov__assert(&iov[1], want);
+	iov__assert(&iov[2], "PRIORITY=3");
+	iov__assert(&iov[4], "VIGIL_RULE=vigil internal: events or alerts lost");
+	iov__assert(&iov[5], "VIGIL_PRIORITY=Error");
+	iov__assert(&iov[6], "VIGIL_TAGS=");
+	iov__assert(&iov[7], "VIGIL_KERNEL_DROPS_RINGBUF_FULL=12");
+	iov__assert(&iov[8], "VIGIL_SINK_SYSLOG_QUEUE_FULL=3");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_no_tags),
 		cmocka_unit_test(test_largest),

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -51,12 +52,13 @@ static const struct rule *rule__for(enum vigil_syscall sc)
 		struct vigil_exec_event *e = (void *)rec.bytes;
 
 		h->type = VIGIL_EVENT_EXEC;
-		memcpy(e->data, "/bin/sh\0/bin/sh\0sh\0", 19);
+		memcpy(e->data, "/bin/sh\0/bin/sh\0sh\0/\0", 21);
 		e->filename_len = 8;
 		e->exe_len = 8;
 		e->args_len = 3;
 		e->argc = 1;
-		size = sizeof(*e) + 19;
+		e->cwd_len = 2;
+		size = sizeof(*e) + 21;
 	} else {
 		struct vigil_connect_event *e = (void *)rec.bytes;
 
@@ -293,12 +295,22 @@ static void alert__field(struct alert *a, const char *name, const char *value, b
 
 static char line[65536];
 
+/* sink_json__format of the record the sinks would queue for a. */
+static void format_alert(const struct alert *a, const char *hostname, struct strbuf *sb)
+{
+	struct sink_record *rec = sink_record__from_alert(a);
+
+	assert_non_null(rec);
+	sink_json__format(rec, hostname, sb);
+	sink_record__put(rec);
+}
+
 static const char *format(const struct alert *a, const char *hostname, size_t cap)
 {
 	struct strbuf sb;
 
 	strbuf__init(&sb, line, cap);
-	sink_json__format(a, hostname, &sb);
+	format_alert(a, hostname, &sb);
 	assert_false(sb.truncated);
 	assert_int_equal(sb.len, strlen(line));
 	assert_true(json__valid(line));
@@ -583,7 +595,7 @@ static void test_every_size(void **state)
 		/* After other text in the buffer, which must stay. */
 		strbuf__init(&sb, line, cap);
 		strbuf__puts(&sb, "x");
-		sink_json__format(&a, host, &sb);
+		format_alert(&a, host, &sb);
 		if (sb.truncated) {
 			assert_true(sb.len <= 1);
 			continue;
@@ -627,9 +639,103 @@ static void test_write(void **state)
 	fclose(f);
 }
 
+/* vigild's own entries: Falco's shape, source "internal", as Falco's own. */
+static void test_internal(void **state)
+{
+	const struct sink_field fields[] = {
+		{ "kernel.drops.ringbuf_full", "12", true },
+		{ "seconds", "60", true },
+	};
+	struct sink_record_spec spec = {
+		.kind = ALERT_KIND_OPERATIONAL,
+		.priority = PRIORITY_ERROR,
+		.time_ns = TIME_NS,
+		.rule = "vigil internal: events or alerts lost",
+		.message = "vigild lost events or alerts in the last 60 s: the kernel dropped 12 "
+			   "events (ringbuf_full 12)",
+		.fields = fields,
+		.nfields = 2,
+	};
+	struct sink_record *rec = sink_record__new(&spec);
+	struct strbuf sb;
+
+	(void)state;
+	assert_non_null(rec);
+	strbuf__init(&sb, line, sizeof(line));
+	sink_json__format(rec, "h", &sb);
+	sink_record__put(rec);
+	assert_string_equal(line,
+		"{\"hostname\":\"h\","
+		"\"output\":\"14:19:08.123456789: Error vigild lost events or alerts in the last "
+		"60 s: the kernel dropped 12 events (ringbuf_full 12)\","
+		"\"output_fields\":{\"kernel.drops.ringbuf_full\":12,\"seconds\":60},"
+		"\"priority\":\"Error\",\"rule\":\"vigil internal: events or alerts lost\","
+		"\"source\":\"internal\",\"tags\":[],\"time\":\"" TIME_ISO "\"}");
+	assert_true(json__valid(line));
+}
+
+/* A file sink appends whole lines, and after a reopen writes to the new file
+ * at the path (logrotate has moved the old one away). */
+static void test_file_reopen(void **state)
+{
+	char dir[] = "/tmp/vigil-json-XXXXXX", path[64], moved[64];
+	static char want[2 * sizeof(line) + 2];
+	size_t n;
+	struct sink_jsonfile *j;
+	struct sink_record *rec;
+	struct alert a;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	snprintf(moved, sizeof(moved), "%s/alerts.json.1", dir);
+	alert__init(&a, rule_shell, "Shell started");
+	rec = sink_record__from_alert(&a);
+	assert_non_null(rec);
+	format(&a, "h", sizeof(line));
+	n = strlen(line);
+	memcpy(want, line, n);
+	want[n] = '\n';
+	memcpy(want + n + 1, line, n);
+	want[2 * n + 1] = '\n';
+	want[2 * n + 2] = '\0';
+
+	assert_int_equal(sink_jsonfile__open(&j, path), 0);
+	assert_int_equal(sink_jsonfile__write(j, rec, "h"), 0);
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(sink_jsonfile__write(j, rec, "h"), 0); /* still the old file */
+	assert_int_equal(sink_jsonfile__reopen(j), 0);
+	assert_int_equal(sink_jsonfile__write(j, rec, "h"), 0);
+	sink_jsonfile__close(j);
+	sink_record__put(rec);
+
+	f = fopen(moved, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(line, 1, sizeof(line) - 1, f), strlen(want));
+	fclose(f);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(line, 1, sizeof(line) - 1, f), strlen(want) / 2);
+	fclose(f);
+	unlink(moved);
+	unlink(path);
+	rmdir(dir);
+
+	/* A directory that is not there: retried later, not an error now. */
+	assert_int_equal(sink_jsonfile__open(&j, "/nonexistent/dir/alerts.json"), 0);
+	rec = sink_record__from_alert(&a);
+	assert_int_equal(sink_jsonfile__write(j, rec, "h"), -ENOTCONN);
+	assert_int_equal(sink_jsonfile__last_error(j), -ENOENT);
+	sink_record__put(rec);
+	sink_jsonfile__close(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_internal),
+		cmocka_unit_test(test_file_reopen),
 		cmocka_unit_test(test_validator),
 		cmocka_unit_test(test_falco_shape),
 		cmocka_unit_test(test_no_tags_no_fields),

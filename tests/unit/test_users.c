@@ -166,9 +166,42 @@ static void test_unknown(void **state)
 	assert_null(users__name(65535));
 }
 
+static void test_groups(void **state)
+{
+	static const struct {
+		uint32_t gid;
+		const char *name;
+	} want[] = {
+		{ 0, "root" },   { 1, "daemon" },   { 10, "wheel" }, /* not "dup", later */
+		{ 100, "users" }, { 998, "docker" }, { 65534, "nogroup" },
+		{ 4242, "last" }, /* no newline at the end of the file */
+	};
+	/* Malformed lines and NIS entries name no group. */
+	static const uint32_t absent[] = { 555, 2, 999 };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(groups__load("tests/data/group"), 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_string_equal(groups__name(want[i].gid), want[i].name);
+	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		assert_null(groups__name(absent[i]));
+	/* The two tables are apart: loading groups leaves users as they were. */
+	assert_int_equal(users__load(FIXTURE), 0);
+	assert_string_equal(groups__name(10), "wheel");
+	assert_string_equal(users__name(1000), "alice");
+	assert_null(users__name(998));
+	assert_int_equal(groups__load("tests/data/no-such-group"), -ENOENT);
+	assert_string_equal(groups__name(998), "docker");
+	/* A passwd line is a valid group line too: name:passwd:uid taken as gid. */
+	assert_int_equal(groups__load(FIXTURE), 0);
+	assert_string_equal(groups__name(1000), "alice");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_fixture),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_reload_replaces),
