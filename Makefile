@@ -164,12 +164,15 @@ test-kernels: deps
 	$(Q)tests/qemu/run.sh -t $(KERNEL_TIMEOUT) $(OUT) $(OUT)/tests/kernel_test_events \
 		$(foreach k,$(TEST_KERNELS),'$(k)')
 
+# One after another: sinks.sh restarts journald under the others' feet.
 e2e-test: $(OUT)/vigild
 	tests/e2e/run.sh $(OUT)/vigild
+	tests/e2e/containers.sh $(OUT)/vigild
+	tests/e2e/sinks.sh $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan kernel-test e2e-test
+	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan kernel-test test-kernels e2e-test
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)

@@ -276,13 +276,17 @@ static void record_process(const struct process *p, void *capture)
 		capture__write(capture, CAPTURE_PROCESS, rb.u.bytes, rb.len);
 }
 
+/* The cgroup map forgot a cgroup: the kernel must announce it again. */
+static void forget_cgroup(void *be, uint64_t cgroup_id)
+{
+	bpf_events__forget_cgroup(be, cgroup_id);
+}
+
 static int run_replay(const struct options *o, struct pipeline *pl)
 {
-	/* Only what the capture says: no runtime state from this machine. */
-	struct container_config container_config = {
-		.podman_root = "/nonexistent",
-		.docker_root = "/nonexistent",
-	};
+	/* Only what the capture says: no runtime state from this machine (no
+	 * roots: nothing is read). */
+	struct container_config container_config = { 0 };
 	struct replay_stats st;
 	int err;
 
@@ -380,10 +384,7 @@ static void print_sink_counters(struct pipeline *pl)
 int main(int argc, char **argv)
 {
 	static struct pipeline pl;
-	struct container_config container_config = {
-		.podman_root = "/var/lib/containers/storage",
-		.docker_root = "/var/lib/docker",
-	};
+	struct container_config container_config;
 	struct bpf_events_config bpf_config = {
 		.ringbuf_bytes = RINGBUF_BYTES,
 	};
@@ -402,6 +403,7 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &opts);
 	log_init(opts.debug);
+	container_config__defaults(&container_config);
 
 	if (opts.list_fields) {
 		fields__print(stdout);
@@ -474,6 +476,7 @@ int main(int argc, char **argv)
 	pl.containers = containers__new(&container_config);
 	if (!pl.containers)
 		fatalx("out of memory");
+	containers__set_forget_fn(pl.containers, forget_cgroup, be);
 	/* Alerts go through the sinks' queues: journald, syslog, JSON (config.c). */
 	start_alerting(&cfg, &pl, &metrics);
 	if (opts.record) {
@@ -505,6 +508,7 @@ int main(int argc, char **argv)
 			tick(be, &pl, now, watchdog);
 			next_tick = now + tick_ns;
 		}
+		containers__poll(pl.containers);
 		err = bpf_events__poll(be, POLL_TIMEOUT_MS);
 		if (err < 0 && err != -EINTR) {
 			log_warnx("failed to read the ring buffer: %s", strerror(-err));

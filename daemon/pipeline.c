@@ -122,8 +122,10 @@ int pipeline__handle(void *ctx, void *data, size_t size)
 		containers__add_cgroup(pl->containers, evt.cgroup.id, evt.cgroup.path);
 		return 0;
 	}
-	if (evt.type == VIGIL_EVENT_CGROUP_RMDIR)
+	if (evt.type == VIGIL_EVENT_CGROUP_RMDIR) {
+		containers__remove_cgroup(pl->containers, evt.cgroup.id);
 		return 0;
+	}
 	proctable__apply(pl->procs, &evt);
 	evt.proc = proctable__lookup(pl->procs, evt.hdr->pid);
 	evt.parent = proctable__lookup(pl->procs, evt.proc ? evt.proc->ppid : evt.hdr->ppid);

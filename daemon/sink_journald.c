@@ -214,8 +214,10 @@ int sink_journald__deliver(struct sink_journald *j, const struct sink_record *re
 	}
 	j->retry_ns = now_ns + j->pause_ns;
 fallback:
+	err = sink_stderr__write(rec);
+	if (err < 0)
+		return err;
 	j->to_stderr++;
-	sink_stderr__write(rec);
 	return 1;
 }
 

@@ -180,7 +180,7 @@ const char *sink_record__field(const struct sink_record *rec, const char *name)
 }
 
 /* The fallback: one line on stderr, control characters as spaces. */
-void sink_stderr__write(const struct sink_record *rec)
+int sink_stderr__write(const struct sink_record *rec)
 {
 	char line[ALERT_MESSAGE_MAX + 512];
 	struct strbuf sb;
@@ -194,8 +194,13 @@ void sink_stderr__write(const struct sink_record *rec)
 			line[i] = ' ';
 	}
 	line[sb.len++] = '\n';
-	fwrite(line, 1, sb.len, stderr);
-	fflush(stderr);
+	/* Under systemd stderr is a stream to journald too: it can fail. */
+	errno = 0;
+	if (fwrite(line, 1, sb.len, stderr) != sb.len || fflush(stderr) == EOF) {
+		clearerr(stderr);
+		return errno ? -errno : -EIO;
+	}
+	return 0;
 }
 
 /* Queues and threads */

@@ -488,8 +488,8 @@ struct sink_record *sink_record__from_alert(const struct alert *alert);
 struct sink_record *sink_record__get(struct sink_record *rec);
 void sink_record__put(struct sink_record *rec); /* accepts NULL */
 const char *sink_record__field(const struct sink_record *rec, const char *name);
-/* The fallback: one line on stderr. */
-void sink_stderr__write(const struct sink_record *rec);
+/* The fallback: one line on stderr; 0 or a negative errno. */
+int sink_stderr__write(const struct sink_record *rec);
 
 enum sink_type {
 	SINK_JOURNALD = 0,
@@ -565,7 +565,7 @@ int sink_journald__send(const struct sink_record *rec);
  * says how many went to stderr. */
 struct sink_journald;
 int sink_journald__open(struct sink_journald **out);
-/* 0: in the journal; 1: on stderr instead. */
+/* 0: in the journal; 1: on stderr instead; a negative errno: on neither. */
 int sink_journald__deliver(struct sink_journald *j, const struct sink_record *rec,
 			   uint64_t now_ns);
 void sink_journald__close(struct sink_journald *j);

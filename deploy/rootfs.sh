@@ -31,6 +31,9 @@ owner() {
 }
 
 mkdir -p "$root"
+# Asked before it carries capabilities: a program file that does cannot run
+# where the bounding set lacks them, as in this build.
+version=$("$vigild" --version | awk '{ print $2 }')
 install -D -m 0755 "$vigild" "$root/usr/sbin/vigild"
 # Kubernetes gives a non-root container's added capabilities to its bounding
 # set but not to its process (no ambient capabilities), so the program file
@@ -72,5 +75,5 @@ fi
 install -d -m 0755 "$root/run/systemd/journal" "$root/sys" "$root/proc" "$root/dev"
 install -d -m 1777 "$root/tmp"
 
-"$here/sbom.sh" "$root" "$work/packages" >"$work/sbom.json"
+"$here/sbom.sh" "$root" "$work/packages" "$version" >"$work/sbom.json"
 install -D -m 0644 "$work/sbom.json" "$root/usr/share/doc/vigil/sbom.spdx.json"

@@ -3,13 +3,14 @@
 # vigil at the version vigild reports, and every Debian package a file of the
 # image comes from, at its exact installed version, with a package URL.
 # PACKAGES has one line per library: "PATH PACKAGE:ARCH VERSION".
-#   deploy/sbom.sh ROOTFS PACKAGES > sbom.spdx.json
+#   deploy/sbom.sh ROOTFS PACKAGES VIGIL_VERSION > sbom.spdx.json
 # SOURCE_DATE_EPOCH, when set, is the creation time (reproducible builds).
 set -eu
 
 root=$1
 packages=$2
-version=$("$root/usr/sbin/vigild" --version | awk '{ print $2 }')
+version=$3
+[ -n "$version" ] || { echo "sbom.sh: no vigil version" >&2; exit 1; }
 sha=$(sha256sum "$root/usr/sbin/vigild" | cut -c1-64)
 distro=debian-$(. /etc/os-release && echo "$VERSION_ID")
 created=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)

@@ -45,9 +45,11 @@ trap cleanup EXIT
 pass() { passed=$((passed + 1)); echo "ok   - $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
 
-# journal_alerts FIELD=VALUE...: vigild's alerts since the test began, as JSON lines.
+# journal_alerts FIELD=VALUE...: this vigild's alerts since the test began, as
+# JSON lines. Other vigild instances on the machine see the same events.
 journal_alerts() {
-	journalctl -o json --no-pager --since "@$since" SYSLOG_IDENTIFIER=vigild "$@" 2>/dev/null
+	journalctl -o json --no-pager --since "@$since" SYSLOG_IDENTIFIER=vigild \
+		_PID="$vigild_pid" "$@" 2>/dev/null
 }
 
 # wait_alert DESCRIPTION FIELD=VALUE...: waits up to 10 s for a matching alert
@@ -75,12 +77,20 @@ expect_field() {
 	fi
 }
 
-# A host event that always alerts: once it is in, everything before it was processed.
+# A host event that always alerts: once vigild wrote it out, everything
+# before it was processed.
 sentinel() {
 	sh -c 'exec cat /etc/shadow >/dev/null' &
 	local pid=$!
 	wait $pid
-	wait_alert "sentinel" VIGIL_RULE="Read sensitive file untrusted" VIGIL_PROC_PID=$pid
+	for _ in $(seq 100); do
+		jq -e --argjson pid "$pid" 'select(.rule == "Read sensitive file untrusted" and
+			.output_fields["proc.pid"] == $pid)' "$work/vigild.json" >/dev/null 2>&1 &&
+			return 0
+		sleep 0.1
+	done
+	fail "sentinel: no alert for pid $pid"
+	return 1
 }
 
 rss_kb() {
@@ -262,42 +272,61 @@ else
 	fail "churn: memory grew by $growth kB (tolerance $RSS_TOLERANCE_KB kB)"
 fi
 
-# Every container's read of /etc/shadow alerted, with its own id and name.
-journalctl -o json --no-pager --since "@$churn_since" SYSLOG_IDENTIFIER=vigild \
-	VIGIL_RULE="Read sensitive file untrusted" 2>/dev/null |
-	jq -r 'select(.VIGIL_CONTAINER_NAME != null) |
-		"\(.VIGIL_CONTAINER_NAME) \(.VIGIL_CONTAINER_FULL_ID)"' |
-	sort -u >"$work/churn-alerts"
+# Every container's read of /etc/shadow alerted, with its own id and name:
+# from journald, and from vigild's JSON lines to tell a sink's loss apart.
+{
+	journalctl -o json --no-pager --since "@$churn_since" SYSLOG_IDENTIFIER=vigild \
+		_PID="$vigild_pid" VIGIL_RULE="Read sensitive file untrusted" 2>/dev/null |
+		jq -r '"\(.VIGIL_CONTAINER_FULL_ID) \(.VIGIL_CONTAINER_NAME) journald"'
+	jq -r 'select(.rule == "Read sensitive file untrusted") |
+		"\(.output_fields["container.full_id"]) \(.output_fields["container.name"]) json"' \
+		"$work/vigild.json"
+} | sort -u >"$work/churn-alerts"
 right=0
 wrong=0
+missing=0
 for i in $(seq "$done_n"); do
 	cid=$(cat "$work/churn-$i.cid" 2>/dev/null)
-	if grep -qx "$PREFIX-churn-$i $cid" "$work/churn-alerts"; then
-		right=$((right + 1))
+	if grep -q "^$cid " "$work/churn-alerts"; then
+		if grep "^$cid " "$work/churn-alerts" | grep -qv "^$cid $PREFIX-churn-$i "; then
+			wrong=$((wrong + 1))
+			echo "     $PREFIX-churn-$i: $(grep "^$cid " "$work/churn-alerts" | head -n 2)"
+		elif grep -q "^$cid $PREFIX-churn-$i journald" "$work/churn-alerts"; then
+			right=$((right + 1))
+		else
+			missing=$((missing + 1)) # in vigild's output, not in the journal
+		fi
 	else
-		wrong=$((wrong + 1))
-		[ $wrong -le 5 ] && echo "     no alert for $PREFIX-churn-$i ($cid): got" \
-			"$(grep -c " $cid\$" "$work/churn-alerts") with its id"
+		missing=$((missing + 1))
 	fi
 done
-if [ $wrong -eq 0 ] && [ $right -eq "$CHURN" ]; then
+if [ $right -eq "$CHURN" ]; then
 	pass "churn: all $right alerts name their container"
 else
-	fail "churn: $right of $CHURN alerts name their container"
+	fail "churn: $right of $CHURN alerts in the journal name their container" \
+		"($wrong with another name, $missing missing)"
+	# Missing ones are events or alerts lost under load, not misattributed:
+	# vigild counts those.
+	kill -TERM $vigild_pid
+	wait $vigild_pid
+	vigild_pid=
+	grep -E "drops|lost|queue full|held back" "$work/vigild.log" | sed 's/^/     /'
 fi
 
 # 5. A clean stop; what it counted of containers goes to the log.
-kill -TERM $vigild_pid
-wait $vigild_pid
-status=$?
-vigild_pid=
-grep -h "containers:" "$work/vigild.log" | sed 's/^/     /'
-if [ $status -eq 0 ]; then
-	pass "clean stop"
-else
-	fail "stop: exit status $status"
-	tail -n 20 "$work/vigild.log"
+if [ -n "$vigild_pid" ]; then
+	kill -TERM $vigild_pid
+	wait $vigild_pid
+	status=$?
+	vigild_pid=
+	if [ $status -eq 0 ]; then
+		pass "clean stop"
+	else
+		fail "stop: exit status $status"
+		tail -n 20 "$work/vigild.log"
+	fi
 fi
+grep -h "containers:" "$work/vigild.log" | sed 's/^/     /'
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -518,9 +518,15 @@ check "metrics: /healthz" healthz
 
 # 9. journald killed mid-stream: vigild goes on, alerts go to stderr,
 # counted, and to journald again once it is back.
-journald_pid=$(pgrep -x systemd-journal | head -n 1)
-kill -KILL "$journald_pid"
-wait_until 5 sh -c "! kill -0 $journald_pid 2>/dev/null"
+journald_gone() { ! pgrep -x systemd-journal >/dev/null; }
+pkill_journald() {
+	local p
+	for p in $(pgrep -x systemd-journal); do
+		kill -KILL "$p"
+	done
+}
+pkill_journald
+wait_until 5 journald_gone
 pid=$(shadow_read)
 check "journald down: the alert goes to stderr" wait_until 10 \
 	grep -q "vigild: alert: Warning: Read sensitive file untrusted: .*pid=$pid " "$work/vigild.err"
@@ -528,6 +534,14 @@ to_stderr() { [ "$(sink_metric "$metrics_port" vigil_sink_fallback_total journal
 check "journald down: counted as written to stderr" wait_until 5 to_stderr
 check "journald down: vigild still runs" kill -0 "$vigild_pid"
 "$top/tests/setup-host.sh" journald
+# A journal file left behind by a killed journald is checked and replaced
+# first: wait until journald takes entries again.
+probe=vigil-e2e-probe-$$
+journald_takes() {
+	echo probe | systemd-cat -t "$probe" 2>/dev/null
+	[ -n "$(journalctl -o cat --no-pager -t "$probe" 2>/dev/null | head -n 1)" ]
+}
+check "journald restarted" wait_until 30 journald_takes
 # vigild tries journald again after a pause (5 s at most); the first entry
 # that gets through says how many went to stderr.
 journald_back() {
