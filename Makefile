@@ -56,7 +56,7 @@ BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps run test unit-test unit-test-asan fuzz kernel-test test-kernels e2e-test bench \
-	install image image-pins clean
+	install image image-pins deploy-test clean
 all: $(OUT)/vigild
 
 # Installs whichever of the packages are missing (as root), or says how.
@@ -172,7 +172,8 @@ e2e-test: $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan kernel-test test-kernels e2e-test
+	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan kernel-test test-kernels e2e-test \
+		deploy-test
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)
@@ -215,6 +216,17 @@ image:
 # rewrites the pin in deploy/Containerfile.
 image-pins:
 	$(Q)deploy/image.sh pins
+
+# The deployment: privileges, the systemd unit, the image, the container and
+# the Kubernetes manifests (tests/deploy/). Each runs to its end.
+deploy-test: $(OUT)/vigild
+	$(Q)status=0; \
+	tests/deploy/caps.sh $(OUT)/vigild || status=1; \
+	tests/deploy/systemd.sh $(OUT)/vigild || status=1; \
+	tests/deploy/image.sh || status=1; \
+	VIGIL_IMAGE_NO_BUILD=1 tests/deploy/container.sh || status=1; \
+	VIGIL_IMAGE_NO_BUILD=1 tests/deploy/kubernetes.sh || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(OUT)

@@ -2,10 +2,12 @@
 /*
  * The processes alive when vigild starts, from a task iterator: one exec
  * record per process (struct vigil_exec_event, laid out as exec.bpf.c lays
- * it out) written to the iterator's seq_file. The kernel shows every task to
- * an iterator, so vigild seeds its process table without reading /proc: it
- * needs neither CAP_SYS_PTRACE nor CAP_DAC_READ_SEARCH to know other users'
- * processes, nor the host's /proc when it runs in a container.
+ * it out) written to the iterator's seq_file. The kernel shows an iterator
+ * every task of its reader's pid namespace whoever owns it, so vigild seeds
+ * its process table without reading /proc: it needs neither CAP_SYS_PTRACE
+ * nor CAP_DAC_READ_SEARCH to know other users' processes, their arguments,
+ * environment and working directory. (In a container it still needs the
+ * host's pid namespace, or it would see only its own.)
  *
  * This is an object of its own (iter.skel.h), loaded apart from the hooks so
  * that a kernel that refuses it costs only the seeding: vigild then reads

@@ -3,10 +3,11 @@
  * The processes alive at start, from the BPF task iterator (bpf/iter.bpf.c),
  * and the capabilities vigild gives up once its programs are attached.
  *
- * The iterator shows vigild every task whoever owns it, so seeding needs no
- * access to other users' /proc entries; and it runs in vigild's context, so
- * it also tells vigild its own pid as the hooks see it, which getpid() does
- * not in a container with its own pid namespace.
+ * The iterator shows vigild every task of its pid namespace whoever owns it,
+ * so seeding needs no access to other users' /proc entries; and it runs in
+ * vigild's context, so it also tells vigild its own pid as the hooks see it
+ * (the initial namespace's), which getpid() does not in a container with a
+ * pid namespace of its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +28,8 @@
 
 /* The largest record the iterator writes: the fixed part, two paths (filename
  * and exe), argv, cwd and the environment. */
-#define SEED_RECORD_MAX                                                              \
-	(sizeof(struct vigil_exec_event) + 3 * VIGIL_PATH_MAX + VIGIL_ARGS_MAX + \
-	 VIGIL_ENV_MAX)
+#define SEED_RECORD_MAX \
+	(sizeof(struct vigil_exec_event) + 3 * VIGIL_PATH_MAX + VIGIL_ARGS_MAX + VIGIL_ENV_MAX)
 
 struct bpf_seed {
 	struct vigil_iter *skel;
@@ -236,7 +236,7 @@ uint32_t bpf_seed__self_tgid(struct bpf_seed *s)
 		return 0;
 	/* Linux 6.1 iterates over one process when asked; before, over all. */
 	err = run_iterator(s, ss.vpid, find_self, &ss);
-	if (err < 0 && !ss.tgid)
+	if (!ss.tgid)
 		err = run_iterator(s, 0, find_self, &ss);
 	if (err < 0)
 		log_debug("cannot find vigild in the task iterator: %s", strerror(-err));

@@ -393,6 +393,8 @@ static int check__compile(struct cond *c, struct cond_compile *cc)
 	}
 	if (err)
 		return err;
+	c->any_ancestor = field_ref__any_ancestor(f);
+	c->direct = f->field->get && !f->nxforms;
 	if (!op__allowed(c->op, f->type))
 		return cond_compile__error(cc, &c->pos,
 					   "operator '%s' cannot be used with %s field '%s'",

@@ -52,8 +52,19 @@ static bool paths__find(const struct cond *c, const char *s, size_t n)
 	return false;
 }
 
+/* s[0..n) is dir or lies below it, whole components only. */
+static bool path_below(const char *s, size_t n, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	if (len == 1 && dir[0] == '/')
+		return s[0] == '/';
+	return len <= n && !memcmp(s, dir, len) && (len == n || s[len] == '/');
+}
+
 /* Falco's pmatch: s is one of the directories or lies below one, whole path
- * components only. Each prefix of s ending at a '/' is looked up. */
+ * components only. A few directories are tried in turn; with more, each
+ * prefix of s ending at a '/' is looked up. */
 static bool pmatch(const struct cond *c, const char *s)
 {
 	size_t n = strlen(s), i;
@@ -62,6 +73,13 @@ static bool pmatch(const struct cond *c, const char *s)
 		n--;
 	if (!n)
 		return false;
+	if (c->npaths <= 8) {
+		for (i = 0; i < c->npaths; i++) {
+			if (path_below(s, n, c->paths[i]))
+				return true;
+		}
+		return false;
+	}
 	if (s[0] == '/' && paths__find(c, "/", 1))
 		return true;
 	for (i = 1; i <= n; i++) {
@@ -193,8 +211,10 @@ static bool ip_equal(const struct field_ip *a, const struct field_ip *b)
 	return a->family == b->family && !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* lhs op val(field): both values from the event. */
-static bool field_check(const struct cond *c, const struct evt *evt, const struct field_value *l)
+/* lhs op val(field): both values from the event. Out of line: its buffer
+ * would otherwise make every check's frame twice as large. */
+static __attribute__((noinline)) bool field_check(const struct cond *c, const struct evt *evt,
+						  const struct field_value *l)
 {
 	char buf[FIELD_BUF_MAX];
 	struct field_value r;
@@ -224,8 +244,14 @@ static int check__eval_at(const struct cond *c, const struct evt *evt, int32_t g
 	struct strbuf sb;
 
 	strbuf__init(&sb, buf, sizeof(buf));
-	if (!field_ref__get(&c->lhs, evt, generation, &v, &sb))
+	if (c->direct) {
+		/* A plain field, the common case: no argument, no transformer. */
+		if (!c->lhs.field->get(evt, &v, &sb) ||
+		    (c->lhs.field->type == FIELD_STRING && !v.str))
+			return -1;
+	} else if (!field_ref__get(&c->lhs, evt, generation, &v, &sb)) {
 		return -1;
+	}
 	if (c->op == OP_EXISTS)
 		return 1;
 	if (c->rhs_name)
@@ -241,21 +267,25 @@ static int check__eval_at(const struct cond *c, const struct evt *evt, int32_t g
 	}
 }
 
-static bool check__eval(const struct cond *c, const struct evt *evt)
+/* Falco's any-ancestor walk starts at the parent, and goes on past an
+ * ancestor without the value (an unknown exepath). */
+static __attribute__((noinline)) bool check__eval_ancestors(const struct cond *c,
+							    const struct evt *evt)
 {
 	int32_t g;
-	int r;
 
-	if (!field_ref__any_ancestor(&c->lhs))
-		return check__eval_at(c, evt, -1) > 0;
-	/* Falco's any-ancestor walk starts at the parent, and goes on past an
-	 * ancestor without the value (an unknown exepath). */
 	for (g = 1; g <= FIELD_ANCESTORS_MAX && process__ancestor(evt, g); g++) {
-		r = check__eval_at(c, evt, g);
-		if (r > 0)
+		if (check__eval_at(c, evt, g) > 0)
 			return true;
 	}
 	return false;
+}
+
+static bool check__eval(const struct cond *c, const struct evt *evt)
+{
+	if (c->any_ancestor)
+		return check__eval_ancestors(c, evt);
+	return check__eval_at(c, evt, -1) > 0;
 }
 
 bool cond__eval(const struct cond *c, const struct evt *evt)

@@ -426,6 +426,8 @@ struct cond {
 	const char **paths; /* pmatch: directories without their trailing '/', sorted */
 	size_t npaths;
 	bool compiled;
+	bool any_ancestor;  /* proc.aname without a generation: walk the ancestors */
+	bool direct;        /* lhs is a plain field: its extractor is called as is */
 };
 
 /* Resolves an identifier that is not a field: a macro, or NULL. later is set
