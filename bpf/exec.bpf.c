@@ -9,6 +9,7 @@
  * caller's memory: read the arguments it passed.
  */
 #include "path.bpf.h"
+#include "task.bpf.h"
 
 #define FAILED_EXEC_ARGS_MAX 32
 
@@ -25,67 +26,6 @@ static __always_inline __u32 read_user_string(char *data, __u32 off, const void 
 	if (n == EVENT_STRING_MAX)
 		*truncated = true;
 	return n;
-}
-
-static __always_inline __u32 controlling_tty(struct task_struct *task)
-{
-	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
-	__u32 major, minor;
-
-	if (!tty)
-		return 0;
-	major = BPF_CORE_READ(tty, driver, major);
-	minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
-	return major << 20 | minor;
-}
-
-/* The pid as the task's own pid namespace sees it. */
-static __always_inline __u32 namespace_pid(struct task_struct *task)
-{
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid upid = {};
-
-	bpf_probe_read_kernel(&upid, sizeof(upid),
-			      (void *)pid + bpf_core_field_offset(struct pid, numbers) +
-				      level * bpf_core_type_size(struct upid));
-	return upid.nr;
-}
-
-/* kernel_cap_t is a u64 since 6.3 and two u32 before: the same 8 bytes. */
-static __always_inline __u64 read_caps(const kernel_cap_t *caps)
-{
-	__u64 v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), caps);
-	return v;
-}
-
-/*
- * Whether the exe was written in the container: on overlayfs, a file that
- * exists in the upper layer has an upper dentry (Falco's
- * proc.is_exe_upper_layer). A memfd exe has a "memfd:" name: fileless.
- */
-static __always_inline __u32 exe_origin(struct file *exe)
-{
-	struct dentry *dentry = BPF_CORE_READ(exe, f_path.dentry);
-	char name[6] = {};
-	__u32 flags = 0;
-
-	bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
-	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
-	    name[5] == ':')
-		flags |= VIGIL_EXEC_EXE_MEMFD;
-	if (bpf_core_type_exists(struct ovl_inode) &&
-	    BPF_CORE_READ(dentry, d_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
-		struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-		struct ovl_inode *ovl =
-			(void *)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode);
-
-		if (BPF_CORE_READ(ovl, __upperdentry))
-			flags |= VIGIL_EXEC_EXE_UPPER_LAYER;
-	}
-	return flags;
 }
 
 /* Copies a built path to data + off; returns the bytes written (at least 1). */
@@ -197,14 +137,14 @@ static __always_inline int handle_exec_exit(struct pt_regs *regs, long ret)
 	fill_header(&ev->hdr, task, VIGIL_EVENT_EXEC, call->syscall, ret);
 	cred = BPF_CORE_READ(task, cred);
 	ev->flags = 0;
-	ev->tty = controlling_tty(task);
+	ev->tty = task_tty(task);
 	ev->loginuid = BPF_CORE_READ(task, loginuid.val);
 	ev->sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID], numbers[0].nr);
-	ev->vpid = namespace_pid(task);
+	ev->vpid = task_namespace_pid(task);
 	ev->reserved = 0;
-	ev->cap_effective = read_caps(&cred->cap_effective);
-	ev->cap_permitted = read_caps(&cred->cap_permitted);
-	ev->cap_inheritable = read_caps(&cred->cap_inheritable);
+	ev->cap_effective = task_caps(&cred->cap_effective);
+	ev->cap_permitted = task_caps(&cred->cap_permitted);
+	ev->cap_inheritable = task_caps(&cred->cap_inheritable);
 	ev->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
 	ev->argc = 0;
 	ev->reserved2 = 0;
@@ -228,7 +168,7 @@ static __always_inline int handle_exec_exit(struct pt_regs *regs, long ret)
 		n = put_path(ev->data, off, &exe->f_path, &truncated);
 		if (truncated)
 			ev->flags |= VIGIL_EXEC_EXE_TRUNCATED;
-		ev->flags |= exe_origin(exe);
+		ev->flags |= task_exe_origin(exe);
 		ev->exe_len = n;
 		off += n;
 

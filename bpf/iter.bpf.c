@@ -20,6 +20,7 @@
  * leaves them empty.
  */
 #include "path.bpf.h"
+#include "task.bpf.h"
 
 const volatile __u32 vigil_abi_version = VIGIL_ABI_VERSION;
 
@@ -39,64 +40,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct seed_buf);
 } seed_scratch SEC(".maps");
-
-/* The helpers below read a task as exec.bpf.c reads the current one. */
-
-static __always_inline __u32 task_tty(struct task_struct *task)
-{
-	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
-	__u32 major, minor;
-
-	if (!tty)
-		return 0;
-	major = BPF_CORE_READ(tty, driver, major);
-	minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
-	return major << 20 | minor;
-}
-
-static __always_inline __u32 task_namespace_pid(struct task_struct *task)
-{
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid upid = {};
-
-	bpf_probe_read_kernel(&upid, sizeof(upid),
-			      (void *)pid + bpf_core_field_offset(struct pid, numbers) +
-				      level * bpf_core_type_size(struct upid));
-	return upid.nr;
-}
-
-/* kernel_cap_t is a u64 since 6.3 and two u32 before: the same 8 bytes. */
-static __always_inline __u64 task_caps(const kernel_cap_t *caps)
-{
-	__u64 v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), caps);
-	return v;
-}
-
-/* VIGIL_EXEC_EXE_MEMFD and VIGIL_EXEC_EXE_UPPER_LAYER, as exe_origin() in exec.bpf.c. */
-static __always_inline __u32 task_exe_origin(struct file *exe)
-{
-	struct dentry *dentry = BPF_CORE_READ(exe, f_path.dentry);
-	char name[6] = {};
-	__u32 flags = 0;
-
-	bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
-	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
-	    name[5] == ':')
-		flags |= VIGIL_EXEC_EXE_MEMFD;
-	if (bpf_core_type_exists(struct ovl_inode) &&
-	    BPF_CORE_READ(dentry, d_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
-		struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-		struct ovl_inode *ovl =
-			(void *)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode);
-
-		if (BPF_CORE_READ(ovl, __upperdentry))
-			flags |= VIGIL_EXEC_EXE_UPPER_LAYER;
-	}
-	return flags;
-}
 
 /* Copies a built path to data + off; returns the bytes written (at least 1). */
 static __always_inline __u32 put_built_path(char *data, __u32 off, struct built_path *bp,

@@ -9,7 +9,7 @@
  * is its longest valid-looking prefix, at least one byte (Unicode's "maximal
  * subpart", which Python and browsers use too): each becomes one U+FFFD.
  */
-static size_t utf8__sequence(const unsigned char *s, bool *valid)
+size_t utf8__char_len(const unsigned char *s, bool *valid)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t need, i;
@@ -97,7 +97,7 @@ size_t json_str__escape(struct strbuf *sb, const char *s, size_t max)
 				esc[6] = '\0';
 				break;
 			}
-			adv = utf8__sequence(p, &valid);
+			adv = utf8__char_len(p, &valid);
 			out = valid ? (const char *)p : "\xef\xbf\xbd";
 			n = valid ? adv : 3;
 			goto emit;

@@ -36,122 +36,6 @@ struct json_plan {
 	size_t ntags;
 };
 
-/*
- * Length of the UTF-8 sequence at s and whether it is valid. An invalid one
- * is its longest valid-looking prefix, at least one byte (Unicode's "maximal
- * subpart", which Python and browsers use too): each becomes one U+FFFD.
- */
-size_t utf8__char_len(const unsigned char *s, bool *valid)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	*valid = false;
-	if (s[0] < 0x80) {
-		*valid = true;
-		return 1;
-	}
-	if (s[0] < 0xc2) /* a continuation byte, or an overlong 2-byte lead */
-		return 1;
-	if (s[0] < 0xe0) {
-		need = 1;
-	} else if (s[0] < 0xf0) {
-		need = 2;
-		if (s[0] == 0xe0)
-			lo = 0xa0; /* overlong */
-		else if (s[0] == 0xed)
-			hi = 0x9f; /* UTF-16 surrogates */
-	} else if (s[0] < 0xf5) {
-		need = 3;
-		if (s[0] == 0xf0)
-			lo = 0x90; /* overlong */
-		else if (s[0] == 0xf4)
-			hi = 0x8f; /* beyond U+10FFFF */
-	} else {
-		return 1;
-	}
-	/* The string's NUL is no continuation byte: this stops there. */
-	for (i = 1; i <= need; i++) {
-		if (s[i] < lo || s[i] > hi)
-			return i;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*valid = true;
-	return need + 1;
-}
-
-/*
- * Appends s as JSON string content, at most max bytes of it, never splitting
- * an escape or a character. Returns the bytes it took (with sb NULL, would take).
- */
-static size_t json__escape(struct strbuf *sb, const char *s, size_t max)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t used = 0, n, adv;
-	const char *out;
-	char esc[8];
-	bool valid;
-
-	if (!s)
-		return 0;
-	while (*p) {
-		adv = 1;
-		out = esc;
-		switch (*p) {
-		case '"':
-			out = "\\\"";
-			break;
-		case '\\':
-			out = "\\\\";
-			break;
-		case '\b':
-			out = "\\b";
-			break;
-		case '\f':
-			out = "\\f";
-			break;
-		case '\n':
-			out = "\\n";
-			break;
-		case '\r':
-			out = "\\r";
-			break;
-		case '\t':
-			out = "\\t";
-			break;
-		default:
-			if (*p < 0x20) {
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 0xf];
-				esc[6] = '\0';
-				break;
-			}
-			adv = utf8__char_len(p, &valid);
-			out = valid ? (const char *)p : "\xef\xbf\xbd";
-			n = valid ? adv : 3;
-			goto emit;
-		}
-		n = strlen(out);
-emit:
-		if (n > max - used)
-			break;
-		if (sb)
-			strbuf__append(sb, out, n);
-		used += n;
-		p += adv;
-	}
-	return used;
-}
-
-static void json__string(struct strbuf *sb, const char *s, size_t max)
-{
-	strbuf__puts(sb, "\"");
-	json__escape(sb, s, max);
-	strbuf__puts(sb, "\"");
-}
 
 static bool is_digit(char c)
 {
@@ -225,14 +109,14 @@ static void json__output_fields(struct strbuf *sb, const struct sink_record *rec
 
 		if (i)
 			strbuf__puts(sb, ",");
-		json__string(sb, f->name, SIZE_MAX);
+		json_str__put(sb, f->name, SIZE_MAX);
 		strbuf__puts(sb, ":");
 		if (mode == FIELDS_NULL || !f->value)
 			strbuf__puts(sb, "null");
 		else if (f->numeric && json__is_number(f->value))
 			strbuf__puts(sb, f->value);
 		else
-			json__string(sb, f->value, SIZE_MAX);
+			json_str__put(sb, f->value, SIZE_MAX);
 	}
 	strbuf__puts(sb, "}");
 }
@@ -244,21 +128,21 @@ static void json__alert(struct strbuf *sb, const struct sink_record *rec, const 
 	size_t i, used;
 
 	strbuf__puts(sb, "{\"hostname\":");
-	json__string(sb, hostname, plan->hostname_max);
+	json_str__put(sb, hostname, plan->hostname_max);
 
 	/* Falco's output: "<time of day>: <Priority> <message>". */
 	strbuf__puts(sb, ",\"output\":\"");
-	used = json__escape(sb, t->output, plan->output_max);
-	used += json__escape(sb, prio, plan->output_max - used);
-	used += json__escape(sb, " ", plan->output_max - used);
-	json__escape(sb, rec->message, plan->output_max - used);
+	used = json_str__escape(sb, t->output, plan->output_max);
+	used += json_str__escape(sb, prio, plan->output_max - used);
+	used += json_str__escape(sb, " ", plan->output_max - used);
+	json_str__escape(sb, rec->message, plan->output_max - used);
 	strbuf__puts(sb, "\",");
 
 	json__output_fields(sb, rec, plan->fields);
 	strbuf__puts(sb, ",\"priority\":");
-	json__string(sb, prio, SIZE_MAX);
+	json_str__put(sb, prio, SIZE_MAX);
 	strbuf__puts(sb, ",\"rule\":");
-	json__string(sb, rec->rule, plan->rule_max);
+	json_str__put(sb, rec->rule, plan->rule_max);
 	/* vigild's own entries are not about a syscall, as Falco's internal ones. */
 	strbuf__puts(sb, rec->kind == ALERT_KIND_RULE || rec->kind == ALERT_KIND_SUMMARY
 				 ? ",\"source\":\"syscall\",\"tags\":["
@@ -266,7 +150,7 @@ static void json__alert(struct strbuf *sb, const struct sink_record *rec, const 
 	for (i = 0; i < plan->ntags; i++) {
 		if (i)
 			strbuf__puts(sb, ",");
-		json__string(sb, rec->tags[i], SIZE_MAX);
+		json_str__put(sb, rec->tags[i], SIZE_MAX);
 	}
 	strbuf__puts(sb, "],\"time\":\"");
 	strbuf__puts(sb, t->iso);
@@ -305,11 +189,11 @@ static void json__alert_cut(struct strbuf *sb, const struct sink_record *rec,
 	json__rewind(sb, start);
 	budget = room - skeleton;
 
-	plan.hostname_max = min_size(json__escape(NULL, hostname, SIZE_MAX), budget / 4);
-	plan.rule_max = min_size(json__escape(NULL, rec->rule, SIZE_MAX), budget / 4);
+	plan.hostname_max = min_size(json_str__escape(NULL, hostname, SIZE_MAX), budget / 4);
+	plan.rule_max = min_size(json_str__escape(NULL, rec->rule, SIZE_MAX), budget / 4);
 	for (i = 0; i < rec->ntags; i++) {
 		/* Quotes, and a comma after the first. */
-		n = json__escape(NULL, rec->tags[i], SIZE_MAX) + 2 + (i > 0);
+		n = json_str__escape(NULL, rec->tags[i], SIZE_MAX) + 2 + (i > 0);
 		if (tags + n > budget / 4)
 			break;
 		tags += n;
