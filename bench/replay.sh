@@ -8,7 +8,9 @@ out=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${ROUNDS:-5}
 work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+pid=
+# A recording vigild left behind would slow every syscall of the machine.
+trap '[ -n "$pid" ] && kill -INT $pid 2>/dev/null; wait; rm -rf "$work"' EXIT
 
 "$top/tests/setup-host.sh" journald
 
@@ -32,6 +34,7 @@ done
 workload
 kill -INT $pid
 wait $pid
+pid=
 grep -o 'recorded [0-9]* entries' "$work/record.log"
 
 best=0

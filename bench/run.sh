@@ -10,7 +10,8 @@ rounds=${ROUNDS:-5}
 iterations=${ITERATIONS:-500000}
 loop="$out/bench/openat_loop"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+vigild_pid=
+trap '[ -n "$vigild_pid" ] && kill -INT $vigild_pid 2>/dev/null; wait; rm -f "$log"' EXIT
 
 "$top/tests/setup-host.sh" journald
 
@@ -36,6 +37,7 @@ for r in $(seq "$rounds"); do
 	on+=("$(taskset -c 0 "$loop" "$iterations")")
 	kill -INT $vigild_pid
 	wait $vigild_pid
+	vigild_pid=
 	drops=$(grep -o 'kernel drops ringbuf_full: [0-9]*' "$log" | grep -o '[0-9]*$')
 	echo "round $r: off ${off[-1]} ns, on ${on[-1]} ns, ring buffer drops ${drops:-?}"
 done
