@@ -55,7 +55,7 @@ KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run test unit-test unit-test-asan fuzz kernel-test test-kernels e2e-test bench \
+.PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
 	install image image-pins deploy-test clean
 all: $(OUT)/vigild
 
@@ -165,6 +165,10 @@ test-kernels: deps
 		$(foreach k,$(TEST_KERNELS),'$(k)')
 
 # One after another: sinks.sh restarts journald under the others' feet.
+# Each default rule replayed against events that must and must not fire it.
+rules-test: $(OUT)/vigild
+	tests/rules/run.sh $(OUT)/vigild
+
 e2e-test: $(OUT)/vigild
 	tests/e2e/run.sh $(OUT)/vigild
 	tests/e2e/containers.sh $(OUT)/vigild
@@ -172,8 +176,8 @@ e2e-test: $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan kernel-test test-kernels e2e-test \
-		deploy-test
+	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan rules-test fuzz kernel-test \
+		test-kernels e2e-test deploy-test
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)
