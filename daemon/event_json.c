@@ -384,9 +384,14 @@ static void header_from(const struct json_object *o, struct vigil_event_header *
 
 	memset(h, 0, sizeof(*h));
 	h->type = type;
-	h->syscall = sc ? syscall__from_name(sc) : VIGIL_SC_NONE;
-	if (!sc && type == VIGIL_EVENT_EXEC)
-		h->syscall = VIGIL_SC_EXECVE;
+	static const enum vigil_syscall default_syscall[VIGIL_EVENT_TYPE_MAX] = {
+		[VIGIL_EVENT_EXEC] = VIGIL_SC_EXECVE,
+		[VIGIL_EVENT_OPEN] = VIGIL_SC_OPENAT,
+		[VIGIL_EVENT_CONNECT] = VIGIL_SC_CONNECT,
+		[VIGIL_EVENT_SETID] = VIGIL_SC_SETUID,
+	};
+
+	h->syscall = sc ? syscall__from_name(sc) : default_syscall[type];
 	h->ts_ns = get_i64(o, "ts", 0);
 	h->retval = get_i64(o, "ret", 0);
 	h->cgroup_id = get_i64(o, "cgroup_id", 1);

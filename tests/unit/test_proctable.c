@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The process table: fork, exec, exit, reparenting and its bounds, fed with
+ * records built the way the BPF side builds them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vigil.h"
+
+static struct record_buf rb;
+
+static void apply(struct proctable *pt, const char *line)
+{
+	const char *error = NULL;
+	struct evt evt;
+	bool process;
+
+	assert_int_equal(event_json__parse(line, &rb, &process, &error), 0);
+	assert_int_equal(event__decode(rb.u.bytes, rb.len, &evt), 0);
+	proctable__apply(pt, &evt);
+}
+
+static void applyf(struct proctable *pt, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	apply(pt, line);
+}
+
+static void test_fork_exec_exit(void **state)
+{
+	struct proctable *pt = proctable__new(1024);
+	const struct process *p;
+
+	(void)state;
+	apply(pt, "{\"type\":\"exec\",\"pid\":100,\"ppid\":1,\"uid\":1000,\"comm\":\"bash\","
+		  "\"exe\":\"/usr/bin/bash\",\"args\":[\"bash\",\"-l\"],\"cwd\":\"/home/u\","
+		  "\"env\":[\"HOME=/home/u\"],\"tty\":34816,\"sid\":100,\"vpid\":100,"
+		  "\"cap_effective\":0,\"start_ns\":5}");
+	p = proctable__lookup(pt, 100);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "bash");
+	assert_string_equal(p->exepath, "/usr/bin/bash");
+	assert_int_equal(p->args_len, sizeof("bash\0-l"));
+	assert_memory_equal(p->args, "bash\0-l", p->args_len);
+	assert_string_equal(p->cwd, "/home/u");
+	assert_int_equal(p->env_len, sizeof("HOME=/home/u"));
+	assert_int_equal(p->tty, 34816);
+	assert_int_equal(p->uid, 1000);
+	assert_int_equal(p->start_ns, 5);
+
+	/* A child starts as a copy of its parent... */
+	apply(pt, "{\"type\":\"fork\",\"pid\":100,\"ppid\":1,\"uid\":1000,\"comm\":\"bash\","
+		  "\"child_pid\":101,\"ts\":7}");
+	p = proctable__lookup(pt, 101);
+	assert_non_null(p);
+	assert_int_equal(p->ppid, 100);
+	assert_string_equal(p->exepath, "/usr/bin/bash");
+	assert_string_equal(p->cwd, "/home/u");
+	assert_int_equal(p->tty, 34816);
+	assert_int_equal(p->start_ns, 7);
+	/* ...until it runs something else. */
+	apply(pt, "{\"type\":\"exec\",\"pid\":101,\"ppid\":100,\"uid\":1000,\"comm\":\"cat\","
+		  "\"exe\":\"/usr/bin/cat\",\"args\":[\"cat\",\"/etc/shadow\"],\"cwd\":\"/tmp\"}");
+	p = proctable__lookup(pt, 101);
+	assert_string_equal(p->comm, "cat");
+	assert_string_equal(p->exepath, "/usr/bin/cat");
+	assert_string_equal(p->cwd, "/tmp");
+	assert_int_equal(p->env_len, 0);
+	/* The parent is untouched. */
+	assert_string_equal(proctable__lookup(pt, 100)->exepath, "/usr/bin/bash");
+	/* A failed exec changes nothing. */
+	apply(pt, "{\"type\":\"exec\",\"pid\":101,\"ret\":-2,\"comm\":\"cat\","
+		  "\"filename\":\"/nope\",\"exe\":\"\"}");
+	assert_string_equal(proctable__lookup(pt, 101)->exepath, "/usr/bin/cat");
+
+	/* An exited process stays, for its children's events. */
+	apply(pt, "{\"type\":\"exit\",\"pid\":100,\"ppid\":1,\"comm\":\"bash\"}");
+	p = proctable__lookup(pt, 100);
+	assert_non_null(p);
+	assert_true(p->exited);
+	assert_int_equal(proctable__count(pt), 2);
+	proctable__free(pt);
+}
+
+static void test_reparent_and_unknown(void **state)
+{
+	struct proctable *pt = proctable__new(1024);
+	const struct process *p;
+
+	(void)state;
+	apply(pt, "{\"type\":\"fork\",\"pid\":200,\"ppid\":1,\"comm\":\"sh\",\"child_pid\":201}");
+	assert_int_equal(proctable__lookup(pt, 201)->ppid, 200);
+	/* The parent died: the child's next event names its new parent. */
+	apply(pt, "{\"type\":\"exit\",\"pid\":200,\"ppid\":1,\"comm\":\"sh\"}");
+	apply(pt, "{\"type\":\"open\",\"pid\":201,\"ppid\":1,\"comm\":\"sh\",\"path\":\"/x\"}");
+	assert_int_equal(proctable__lookup(pt, 201)->ppid, 1);
+	/* A process seen for the first time is known from its event. */
+	apply(pt, "{\"type\":\"connect\",\"pid\":300,\"ppid\":299,\"uid\":7,\"comm\":\"curl\","
+		  "\"addr\":\"10.0.0.1\",\"port\":443}");
+	p = proctable__lookup(pt, 300);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "curl");
+	assert_int_equal(p->ppid, 299);
+	assert_int_equal(p->uid, 7);
+	assert_string_equal(p->exepath, "");
+	assert_null(proctable__lookup(pt, 0));
+	assert_null(proctable__lookup(pt, 999));
+	proctable__free(pt);
+}
+
+/* Full: new processes are refused and counted, known ones still update. */
+static void test_bounded(void **state)
+{
+	struct proctable *pt = proctable__new(64);
+	uint32_t pid;
+
+	(void)state;
+	for (pid = 1; pid <= 60; pid++)
+		applyf(pt, "{\"type\":\"exec\",\"pid\":%u,\"comm\":\"p\",\"exe\":\"/p\"}", pid);
+	assert_int_equal(proctable__count(pt), 48);
+	assert_int_equal(proctable__refused(pt), 12);
+	for (pid = 1; pid <= 48; pid++)
+		assert_non_null(proctable__lookup(pt, pid));
+	assert_null(proctable__lookup(pt, 49));
+	proctable__free(pt);
+}
+
+/* Exited processes go 1024 exits later; every other lookup keeps working
+ * while entries are removed from the middle of collision chains. */
+static void test_exited_are_forgotten(void **state)
+{
+	struct proctable *pt = proctable__new(8192);
+	uint32_t pid;
+
+	(void)state;
+	for (pid = 1; pid <= 3000; pid++)
+		applyf(pt, "{\"type\":\"exec\",\"pid\":%u,\"comm\":\"p\",\"exe\":\"/p/%u\"}", pid,
+		       pid);
+	for (pid = 1; pid <= 2000; pid++)
+		applyf(pt, "{\"type\":\"exit\",\"pid\":%u,\"comm\":\"p\"}", pid);
+	/* The first 976 exits were pushed out by the last 1024. */
+	assert_int_equal(proctable__count(pt), 3000 - 976);
+	assert_null(proctable__lookup(pt, 976));
+	assert_non_null(proctable__lookup(pt, 977));
+	assert_true(proctable__lookup(pt, 977)->exited);
+	for (pid = 2001; pid <= 3000; pid++) {
+		char exe[16];
+
+		snprintf(exe, sizeof(exe), "/p/%u", pid);
+		assert_string_equal(proctable__lookup(pt, pid)->exepath, exe);
+	}
+	proctable__free(pt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fork_exec_exit),
+		cmocka_unit_test(test_reparent_and_unknown),
+		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_exited_are_forgotten),
+	};
+
+	return cmocka_run_group_tests_name("process table", tests, NULL, NULL);
+}
