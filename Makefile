@@ -56,7 +56,7 @@ BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
-	install image image-pins deploy-test clean
+	install image image-pins deploy-test clean FORCE
 all: $(OUT)/vigild
 
 # Installs whichever of the packages are missing (as root), or says how.
@@ -135,7 +135,9 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZ_OUT := $(OUT)/fuzz
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
-$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c
+# FORCE: the library is made by a make of its own, which this one cannot see
+# into; relinking each time is cheap and never leaves a stale target.
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c FORCE
 	$(Q)$(MAKE) --no-print-directory OUT=$(FUZZ_OUT) CC=clang CFLAGS='$(FUZZ_CFLAGS)' \
 		$(FUZZ_OUT)/libvigil.a
 	$(call msg,FUZZ,$@)clang $(VIGIL_CFLAGS) -I$(FUZZ_OUT) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
@@ -231,6 +233,8 @@ deploy-test: $(OUT)/vigild
 	VIGIL_IMAGE_NO_BUILD=1 tests/deploy/container.sh || status=1; \
 	VIGIL_IMAGE_NO_BUILD=1 tests/deploy/kubernetes.sh || status=1; \
 	exit $$status
+
+FORCE:
 
 clean:
 	rm -rf $(OUT)

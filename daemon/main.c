@@ -423,6 +423,8 @@ int main(int argc, char **argv)
 		fatalx("no rules loaded: fix the errors above");
 	if (users__load("/etc/passwd") < 0)
 		log_warnx("cannot read /etc/passwd: user.name will be missing");
+	if (groups__load("/etc/group") < 0)
+		log_warnx("cannot read /etc/group: group.name will be missing");
 	if (opts.replay)
 		return run_replay(&opts, &pl);
 	load_config(&opts, &cfg);

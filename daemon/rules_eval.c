@@ -139,6 +139,8 @@ static bool str_check(const struct cond *c, const char *s)
 		return pmatch(c, s);
 	case OP_REGEX:
 		return regex_full(c->re, s);
+	case OP_EQ:
+		return !strcmp(s, c->values[0].v.str);
 	default:
 		return str_op(c->op, s, c->values[0].v.str);
 	}

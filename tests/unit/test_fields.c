@@ -196,7 +196,7 @@ static int setup(void **state)
 	exec_into(200, 100, "bash", "/usr/bin/bash", "bash -l");
 	exec_into(300, 200, "python3", "/usr/bin/python3.11", "python3 app.py --port 8080");
 	assert_int_equal(users__load("tests/data/passwd"), 0);
-	assert_int_equal(groups__load("tests/data/group"), 0);
+	assert_int_equal(groups__load("tests/data/rules/group"), 0);
 	return 0;
 }
 

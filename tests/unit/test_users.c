@@ -181,7 +181,7 @@ static void test_groups(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(groups__load("tests/data/group"), 0);
+	assert_int_equal(groups__load("tests/data/rules/group"), 0);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_string_equal(groups__name(want[i].gid), want[i].name);
 	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
