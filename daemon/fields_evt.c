@@ -497,32 +497,6 @@ static bool get_arg_cap_effective(const struct evt *evt, struct field_value *v,
 	return exec_cap(evt, evt->exec.cap_effective, v, sb);
 }
 
-static bool get_arg_tuple(const struct evt *evt, struct field_value *v, struct strbuf *sb)
-{
-	char text[INET6_ADDRSTRLEN];
-	size_t start = sb->len;
-
-	if (evt->type != VIGIL_EVENT_CONNECT)
-		return false;
-	switch (evt->connect.family) {
-	case AF_UNIX:
-		v->str = evt->connect.unix_path;
-		return true;
-	case AF_INET:
-	case AF_INET6:
-		/* Falco's client->server tuple; the local end is not captured. */
-		if (!inet_ntop(evt->connect.family, evt->connect.addr, text, sizeof(text)))
-			return false;
-		strbuf__printf(sb, "%s->%s:%u",
-			       evt->connect.family == AF_INET ? "0.0.0.0:0" : ":::0", text,
-			       evt->connect.port);
-		v->str = sb->buf + start;
-		return true;
-	default:
-		return false;
-	}
-}
-
 static bool get_arg_status(const struct evt *evt, struct field_value *v, struct strbuf *sb)
 {
 	(void)sb;
@@ -761,7 +735,7 @@ static const struct evt_param params_exec[] = {
 
 static const struct evt_param params_connect[] = {
 	{ "res", FIELD_NUMBER, get_arg_res },
-	{ "tuple", FIELD_STRING, get_arg_tuple },
+	{ "tuple", FIELD_STRING, field__connect_tuple },
 	{ "fd", FIELD_NUMBER, get_arg_fd },
 };
 
@@ -970,7 +944,7 @@ static const struct field fields[] = {
 	{ "evt.arg.tid", FIELD_NUMBER, "exec: the thread id", 0, get_arg_tid, NULL },
 	{ "evt.arg.tty", FIELD_NUMBER, "exec: the controlling terminal", 0, get_arg_tty, NULL },
 	{ "evt.arg.tuple", FIELD_STRING, "connect: 0.0.0.0:0->ip:port, or the unix socket path",
-	  0, get_arg_tuple, NULL },
+	  0, field__connect_tuple, NULL },
 	{ "evt.arg.uid", FIELD_NUMBER, "setuid: the uid asked for", 0, get_arg_uid, NULL },
 	{ "evt.args", FIELD_STRING, "the parameters vigil captures, as name=value ...", 0,
 	  get_evt_args, NULL },

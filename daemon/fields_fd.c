@@ -38,15 +38,13 @@ static const char *open_name(const struct evt *evt)
 	return evt->open.path;
 }
 
-static bool get_fd_name(const struct evt *evt, struct field_value *v, struct strbuf *sb)
+/* A connect's fd.name: Falco's client->server tuple (the local end is not
+ * captured), or the socket path. Also evt.arg.tuple. */
+bool field__connect_tuple(const struct evt *evt, struct field_value *v, struct strbuf *sb)
 {
 	char text[INET6_ADDRSTRLEN];
 	size_t start = sb->len;
 
-	if (evt->type == VIGIL_EVENT_OPEN) {
-		v->str = open_name(evt);
-		return true;
-	}
 	if (evt->type != VIGIL_EVENT_CONNECT)
 		return false;
 	switch (evt->connect.family) {
@@ -55,7 +53,6 @@ static bool get_fd_name(const struct evt *evt, struct field_value *v, struct str
 		return true;
 	case AF_INET:
 	case AF_INET6:
-		/* Falco's client->server tuple; the local end is not captured. */
 		if (!inet_ntop(evt->connect.family, evt->connect.addr, text, sizeof(text)))
 			return false;
 		strbuf__printf(sb, "%s->%s:%u",
@@ -66,6 +63,15 @@ static bool get_fd_name(const struct evt *evt, struct field_value *v, struct str
 	default:
 		return false;
 	}
+}
+
+static bool get_fd_name(const struct evt *evt, struct field_value *v, struct strbuf *sb)
+{
+	if (evt->type == VIGIL_EVENT_OPEN) {
+		v->str = open_name(evt);
+		return true;
+	}
+	return field__connect_tuple(evt, v, sb);
 }
 
 static bool get_fd_nameraw(const struct evt *evt, struct field_value *v, struct strbuf *sb)

@@ -308,6 +308,8 @@ extern const struct field_class field_class_user;
 
 /* The field of exactly this name (no argument, no transformer), or NULL. */
 const struct field *field__lookup(const char *name, size_t len);
+/* fields_fd.c: a connect's client->server tuple or socket path (fd.name). */
+bool field__connect_tuple(const struct evt *evt, struct field_value *v, struct strbuf *sb);
 /* The same, with Falco's evt.rawarg.X standing for evt.arg.X where vigil has
  * no raw form of its own. */
 const struct field *field__resolve(const char *name, size_t len);
