@@ -501,6 +501,18 @@ void containers__remove_cgroup(struct containers *cs, uint64_t cgroup_id)
 	entry__drop(cs, e);
 }
 
+int containers__set_meta(struct containers *cs, uint64_t cgroup_id, struct container_meta *meta)
+{
+	struct container_entry *e = entry__find(cs, cgroup_id);
+
+	if (!e) {
+		container_meta__free(meta);
+		return -ENOENT;
+	}
+	info__set_meta(e->info, meta);
+	return 0;
+}
+
 const struct container *containers__lookup(struct containers *cs, uint64_t cgroup_id)
 {
 	struct container_entry *e = entry__find(cs, cgroup_id);

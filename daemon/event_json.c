@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "vigil.h"
+#include "container_internal.h"
 
 #define JSON_KEYS_MAX 48
 #define JSON_ITEMS_MAX 1024
@@ -187,19 +188,19 @@ int event_json__format(const void *data, size_t size, const char *kind, struct s
 
 /* ---- reading ---- */
 
-struct json_value {
+struct line_value {
 	char *key;
 	char *scalar;  /* NULL for an array */
 	char **items;  /* an array of scalars */
 	size_t nitems;
 };
 
-struct json_object {
-	struct json_value values[JSON_KEYS_MAX];
+struct line_object {
+	struct line_value values[JSON_KEYS_MAX];
 	size_t n;
 };
 
-static void json_object__free(struct json_object *o)
+static void line_object__free(struct line_object *o)
 {
 	size_t i, j;
 
@@ -219,10 +220,10 @@ static char *scalar_copy(const yaml_event_t *ev)
 }
 
 /* One flat object of scalars and arrays of scalars: all an event line has. */
-static int json_object__parse(struct json_object *o, const char *line, const char **error)
+static int line_object__parse(struct line_object *o, const char *line, const char **error)
 {
 	enum { WANT_KEY, WANT_VALUE, IN_ARRAY, DONE } state = WANT_KEY;
-	struct json_value *v = NULL;
+	struct line_value *v = NULL;
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	int depth = 0, err = 0;
@@ -308,11 +309,11 @@ static int json_object__parse(struct json_object *o, const char *line, const cha
 		err = -EINVAL;
 	}
 	if (err)
-		json_object__free(o);
+		line_object__free(o);
 	return err;
 }
 
-static const struct json_value *find(const struct json_object *o, const char *key)
+static const struct line_value *find(const struct line_object *o, const char *key)
 {
 	size_t i;
 
@@ -322,14 +323,14 @@ static const struct json_value *find(const struct json_object *o, const char *ke
 	return NULL;
 }
 
-static const char *get_str(const struct json_object *o, const char *key, const char *dflt)
+static const char *get_str(const struct line_object *o, const char *key, const char *dflt)
 {
-	const struct json_value *v = find(o, key);
+	const struct line_value *v = find(o, key);
 
 	return v && v->scalar ? v->scalar : dflt;
 }
 
-static int64_t get_i64(const struct json_object *o, const char *key, int64_t dflt)
+static int64_t get_i64(const struct line_object *o, const char *key, int64_t dflt)
 {
 	const char *s = get_str(o, key, NULL);
 
@@ -337,9 +338,9 @@ static int64_t get_i64(const struct json_object *o, const char *key, int64_t dfl
 }
 
 /* An array of strings as NUL-separated bytes in buf; returns the length. */
-static size_t get_strings(const struct json_object *o, const char *key, char *buf, size_t cap)
+static size_t get_strings(const struct line_object *o, const char *key, char *buf, size_t cap)
 {
-	const struct json_value *v = find(o, key);
+	const struct line_value *v = find(o, key);
 	size_t i, off = 0, n;
 
 	if (!v)
@@ -354,9 +355,9 @@ static size_t get_strings(const struct json_object *o, const char *key, char *bu
 	return off;
 }
 
-static void get_u32s(const struct json_object *o, const char *key, uint32_t *out, size_t n)
+static void get_u32s(const struct line_object *o, const char *key, uint32_t *out, size_t n)
 {
-	const struct json_value *v = find(o, key);
+	const struct line_value *v = find(o, key);
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -376,7 +377,7 @@ static enum vigil_event_type type_from_name(const char *name)
 	return 0;
 }
 
-static void header_from(const struct json_object *o, struct vigil_event_header *h,
+static void header_from(const struct line_object *o, struct vigil_event_header *h,
 			enum vigil_event_type type)
 {
 	const char *comm = get_str(o, "comm", "");
@@ -408,7 +409,7 @@ static void header_from(const struct json_object *o, struct vigil_event_header *
 	strncpy(h->comm, comm, sizeof(h->comm) - 1);
 }
 
-static int build_exec(const struct json_object *o, struct record_buf *rb,
+static int build_exec(const struct line_object *o, struct record_buf *rb,
 		      const struct vigil_event_header *h)
 {
 	static char args[VIGIL_ARGS_MAX], env[VIGIL_ENV_MAX];
@@ -419,7 +420,7 @@ static int build_exec(const struct json_object *o, struct record_buf *rb,
 		.args = args,
 		.env = env,
 	};
-	const struct json_value *v = find(o, "args");
+	const struct line_value *v = find(o, "args");
 	struct vigil_exec_event *e = record_buf__start(rb, h, sizeof(*e));
 
 	s.args_len = get_strings(o, "args", args, sizeof(args));
@@ -440,7 +441,7 @@ static int build_exec(const struct json_object *o, struct record_buf *rb,
 	return 0;
 }
 
-static int build_connect(const struct json_object *o, struct record_buf *rb,
+static int build_connect(const struct line_object *o, struct record_buf *rb,
 			 const struct vigil_event_header *h, const char **error)
 {
 	struct vigil_connect_event *e = record_buf__start(rb, h, sizeof(*e));
@@ -463,7 +464,7 @@ static int build_connect(const struct json_object *o, struct record_buf *rb,
 }
 
 /* "/a/b/c" as the BPF side sends it: names leaf first, the root left out. */
-static int build_cgroup(const struct json_object *o, struct record_buf *rb,
+static int build_cgroup(const struct line_object *o, struct record_buf *rb,
 			const struct vigil_event_header *h)
 {
 	struct vigil_cgroup_event *e = record_buf__start(rb, h, sizeof(*e));
@@ -483,7 +484,7 @@ static int build_cgroup(const struct json_object *o, struct record_buf *rb,
 	return 0;
 }
 
-static int build_record(const struct json_object *o, struct record_buf *rb, const char **error)
+static int build_record(const struct line_object *o, struct record_buf *rb, const char **error)
 {
 	enum vigil_event_type type = type_from_name(get_str(o, "type", NULL));
 	struct vigil_event_header h;
@@ -554,18 +555,150 @@ static int build_record(const struct json_object *o, struct record_buf *rb, cons
 	return err;
 }
 
-int event_json__parse(const char *line, struct record_buf *rb, bool *is_process,
+int event_json__parse(const char *line, struct record_buf *rb, enum capture_kind *kind,
 		      const char **error)
 {
-	struct json_object o;
+	struct line_object o;
+	const char *type;
+	size_t len;
 	int err;
 
 	*error = NULL;
-	err = json_object__parse(&o, line, error);
+	err = line_object__parse(&o, line, error);
 	if (err)
 		return err;
-	*is_process = !strcmp(get_str(&o, "type", ""), "process");
-	err = build_record(&o, rb, error);
-	json_object__free(&o);
+	type = get_str(&o, "type", "");
+	*kind = !strcmp(type, "process") ? CAPTURE_PROCESS : CAPTURE_EVENT;
+	if (!strcmp(type, "container")) {
+		/* Parsed again by container_json__parse, as a capture's entry is. */
+		*kind = CAPTURE_CONTAINER;
+		len = strlen(line);
+		if (len > sizeof(rb->u.bytes)) {
+			*error = "container line too long";
+			err = -E2BIG;
+		} else {
+			memcpy(rb->u.bytes, line, len);
+			rb->len = len;
+		}
+	} else {
+		err = build_record(&o, rb, error);
+	}
+	line_object__free(&o);
 	return err;
+}
+
+/* ---- container metadata ---- */
+
+static void put_opt_str(struct strbuf *sb, const char *key, const char *value)
+{
+	if (value)
+		put_str(sb, key, value);
+}
+
+static void put_labels(struct strbuf *sb, const char *key, const struct label *labels, size_t n)
+{
+	char kv[2 * CONTAINER_NAME_MAX + 2];
+	size_t i;
+
+	put_key(sb, key);
+	strbuf__puts(sb, "[");
+	for (i = 0; i < n; i++) {
+		snprintf(kv, sizeof(kv), "%s=%s", labels[i].key, labels[i].value);
+		if (i)
+			strbuf__puts(sb, ",");
+		json_str__put(sb, kv, SIZE_MAX);
+	}
+	strbuf__puts(sb, "]");
+}
+
+int container_json__format(uint64_t cgroup_id, const struct container_meta *m, struct strbuf *sb)
+{
+	strbuf__puts(sb, "{\"type\":\"container\"");
+	put_u64(sb, "cgroup_id", cgroup_id);
+	put_opt_str(sb, "name", m->name);
+	put_opt_str(sb, "image", m->image);
+	put_opt_str(sb, "image_id", m->image_id);
+	put_u64(sb, "privileged", m->privileged);
+	put_u64(sb, "created_ns", m->created_ns);
+	put_labels(sb, "labels", m->labels, m->nlabels);
+	put_opt_str(sb, "pod_name", m->pod_name);
+	put_opt_str(sb, "pod_namespace", m->pod_namespace);
+	put_opt_str(sb, "pod_uid", m->pod_uid);
+	put_labels(sb, "pod_labels", m->pod_labels, m->npod_labels);
+	strbuf__puts(sb, "}");
+	return sb->truncated ? -E2BIG : 0;
+}
+
+static int get_labels(const struct line_object *o, const char *key, struct label **labels,
+		      size_t *n)
+{
+	const struct line_value *v = find(o, key);
+	const char *eq;
+	size_t i;
+	int err;
+
+	for (i = 0; v && i < v->nitems; i++) {
+		eq = strchr(v->items[i], '=');
+		if (!eq)
+			continue;
+		err = labels__set(labels, n, v->items[i], eq - v->items[i], eq + 1, strlen(eq + 1));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int set_opt(char **field, const struct line_object *o, const char *key)
+{
+	const char *s = get_str(o, key, NULL);
+
+	return s ? meta__set(field, s, strlen(s)) : 0;
+}
+
+int container_json__parse(const char *text, size_t len, uint64_t *cgroup_id,
+			  struct container_meta **out, const char **error)
+{
+	struct container_meta *m;
+	struct line_object o;
+	const char *image;
+	char *line;
+	int err;
+
+	*error = NULL;
+	line = strndup(text, len);
+	if (!line)
+		return -ENOMEM;
+	err = line_object__parse(&o, line, error);
+	free(line);
+	if (err)
+		return err;
+	m = container_meta__new();
+	if (!m) {
+		line_object__free(&o);
+		return -ENOMEM;
+	}
+	*cgroup_id = get_i64(&o, "cgroup_id", 0);
+	image = get_str(&o, "image", NULL);
+	if (image && container_meta__set_image(m, image))
+		err = meta__set(&m->image, image, strlen(image));
+	err = err ? err : set_opt(&m->name, &o, "name");
+	err = err ? err : set_opt(&m->image_id, &o, "image_id");
+	err = err ? err : set_opt(&m->pod_name, &o, "pod_name");
+	err = err ? err : set_opt(&m->pod_namespace, &o, "pod_namespace");
+	err = err ? err : set_opt(&m->pod_uid, &o, "pod_uid");
+	err = err ? err : get_labels(&o, "labels", &m->labels, &m->nlabels);
+	err = err ? err : get_labels(&o, "pod_labels", &m->pod_labels, &m->npod_labels);
+	m->privileged = get_i64(&o, "privileged", 0);
+	m->created_ns = get_i64(&o, "created_ns", 0);
+	line_object__free(&o);
+	if (!err && !*cgroup_id) {
+		*error = "a container needs its \"cgroup_id\"";
+		err = -EINVAL;
+	}
+	if (err) {
+		container_meta__free(m);
+		return err;
+	}
+	*out = m;
+	return 0;
 }

@@ -104,6 +104,28 @@ static void alert_rule(void *ctx, const struct rule *rule)
 	send_alert(m->pl, &m->pl->alert);
 }
 
+/*
+ * --record: a container's metadata goes into the capture the first time an
+ * event of one of its cgroups is seen with it, so that a replay attributes as
+ * the live run did. The set of cgroups done is small and bounded; a cgroup
+ * past it is written again, which is harmless.
+ */
+static void record_container(struct pipeline *pl, const struct evt *evt)
+{
+	static char line[16384];
+	uint64_t id = evt->hdr->cgroup_id;
+	size_t slot = (id * 0x9e3779b97f4a7c15ull) % PIPELINE_RECORDED_MAX;
+	struct strbuf sb;
+
+	if (!evt->container->meta || pl->recorded[slot] == id)
+		return;
+	strbuf__init(&sb, line, sizeof(line));
+	if (container_json__format(id, evt->container->meta, &sb))
+		return;
+	if (!capture__write(pl->capture, CAPTURE_CONTAINER, line, sb.len))
+		pl->recorded[slot] = id;
+}
+
 int pipeline__handle(void *ctx, void *data, size_t size)
 {
 	struct pipeline *pl = ctx;
@@ -130,6 +152,8 @@ int pipeline__handle(void *ctx, void *data, size_t size)
 	evt.proc = proctable__lookup(pl->procs, evt.hdr->pid);
 	evt.parent = proctable__lookup(pl->procs, evt.proc ? evt.proc->ppid : evt.hdr->ppid);
 	evt.container = containers__lookup(pl->containers, evt.hdr->cgroup_id);
+	if (pl->capture)
+		record_container(pl, &evt);
 	evt.procs = pl->procs;
 	evt.hostname = pl->hostname;
 	evt.num = pl->stats.records;

@@ -58,8 +58,8 @@ static int each_json_line(const char *path, FILE *err, entry_fn fn, void *ctx,
 	static struct record_buf rb;
 	size_t cap = 0, lineno = 0;
 	char *line = NULL;
+	enum capture_kind kind;
 	const char *why;
-	bool process;
 	ssize_t n;
 	FILE *f;
 	int ret = 0;
@@ -75,15 +75,14 @@ static int each_json_line(const char *path, FILE *err, entry_fn fn, void *ctx,
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[strspn(line, " \t")] || line[strspn(line, " \t")] == '#')
 			continue;
-		ret = event_json__parse(line, &rb, &process, &why);
+		ret = event_json__parse(line, &rb, &kind, &why);
 		if (ret) {
 			fprintf(err, "%s:%zu: %s\n", path, lineno, why ? why : strerror(-ret));
 			(*errors)++;
 			ret = 0;
 			continue;
 		}
-		ret = fn(ctx, process ? CAPTURE_PROCESS : CAPTURE_EVENT, rb.u.bytes, rb.len,
-			 lineno);
+		ret = fn(ctx, kind, rb.u.bytes, rb.len, lineno);
 		if (ret < 0)
 			break;
 	}
@@ -120,6 +119,21 @@ static int replay_entry(void *ctx, enum capture_kind kind, void *data, size_t le
 			rc->st->errors++;
 		}
 		return 0;
+	case CAPTURE_CONTAINER: {
+		struct container_meta *meta;
+		const char *why;
+		uint64_t id;
+
+		if (container_json__parse(data, len, &id, &meta, &why)) {
+			fprintf(rc->err, "%s:%zu: %s\n", rc->path, lineno,
+				why ? why : "malformed container metadata");
+			rc->st->errors++;
+			return 0;
+		}
+		/* A cgroup the capture never announced has no container to own it. */
+		containers__set_meta(rc->pl->containers, id, meta);
+		return 0;
+	}
 	default:
 		/* A newer writer's entry kind: nothing here depends on it. */
 		return 0;
@@ -166,6 +180,10 @@ static int dump_entry(void *ctx, enum capture_kind kind, void *data, size_t len,
 	struct dump_ctx *dc = ctx;
 	struct strbuf sb;
 
+	if (kind == CAPTURE_CONTAINER) {
+		fprintf(dc->out, "%.*s\n", (int)len, (const char *)data);
+		return 0;
+	}
 	if (kind != CAPTURE_EVENT && kind != CAPTURE_PROCESS)
 		return 0;
 	strbuf__init(&sb, dc->line, sizeof(dc->line));

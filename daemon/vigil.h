@@ -139,6 +139,9 @@ void containers__add_cgroup(struct containers *cs, uint64_t cgroup_id, const cha
 /* What a VIGIL_EVENT_CGROUP_RMDIR told: forgets the cgroup, and its container
  * with its metadata once the container's last cgroup is gone. */
 void containers__remove_cgroup(struct containers *cs, uint64_t cgroup_id);
+/* A cgroup's container metadata from elsewhere (a replayed capture): takes
+ * meta; -ENOENT (meta freed) when the cgroup names no known container. */
+int containers__set_meta(struct containers *cs, uint64_t cgroup_id, struct container_meta *meta);
 /* Takes in the metadata the resolver has read since the last call, and lets
  * go of metadata read ahead for containers that never ran. Cheap: call it on
  * every loop iteration and before each batch of events. */
@@ -816,18 +819,11 @@ int record_buf__finish(struct record_buf *rb);
 /* A process table entry as the exec record that would have made it. */
 int record_buf__process(struct record_buf *rb, const struct process *p);
 
-/* event_json.c: records as JSON lines and back (docs/capture.md) */
-/* Appends one record as a JSON object; kind overrides "type" ("process"). */
-int event_json__format(const void *data, size_t size, const char *kind, struct strbuf *sb);
-/* Builds the record a JSON line describes; is_process for a process snapshot.
- * Returns 0, or negative errno with *error saying why. */
-int event_json__parse(const char *line, struct record_buf *rb, bool *is_process,
-		      const char **error);
-
 /* capture.c: capture files (docs/capture.md) */
 enum capture_kind {
 	CAPTURE_EVENT = 1,   /* a ring buffer record as delivered */
 	CAPTURE_PROCESS = 2, /* a process that existed at start, as an exec record */
+	CAPTURE_CONTAINER = 3, /* a container's metadata, as a JSON object */
 };
 struct capture;
 struct capture *capture__create(const char *path, int64_t boot_to_realtime_ns,
@@ -846,6 +842,21 @@ const char *capture_reader__hostname(const struct capture_reader *r);
 int capture_reader__next(struct capture_reader *r, enum capture_kind *kind, void **data,
 			 size_t *len);
 void capture_reader__close(struct capture_reader *r);
+
+/* event_json.c: records as JSON lines and back (docs/capture.md) */
+/* Appends one record as a JSON object; kind overrides "type" ("process"). */
+int event_json__format(const void *data, size_t size, const char *kind, struct strbuf *sb);
+/* Builds the record a JSON line describes; *kind says what it is: an event,
+ * a process snapshot, or a container's metadata (then rb holds the line's
+ * text, for container_json__parse). Returns 0, or negative errno with *error
+ * saying why. */
+int event_json__parse(const char *line, struct record_buf *rb, enum capture_kind *kind,
+		      const char **error);
+/* A container's metadata as a JSON object, and back (meta is the caller's). */
+int container_json__format(uint64_t cgroup_id, const struct container_meta *meta,
+			   struct strbuf *sb);
+int container_json__parse(const char *text, size_t len, uint64_t *cgroup_id,
+			  struct container_meta **meta, const char **error);
 
 /* pipeline.c: one record from decoding to the sinks */
 struct pipeline_stats {
@@ -867,6 +878,8 @@ struct pipeline {
 	int64_t boot_to_realtime_ns;
 	struct pipeline_stats stats;
 	struct capture *capture;   /* --record: every record is written here first */
+#define PIPELINE_RECORDED_MAX 1024
+	uint64_t recorded[PIPELINE_RECORDED_MAX]; /* cgroups whose container is in the capture */
 	/* When sinks is set, alerts go through the rate limit to the sink
 	 * queues, and journald and json_out are not used. */
 	struct sinks *sinks;

@@ -238,7 +238,10 @@ else
 fi
 
 # 10. The recording replays to the same alerts, offline.
-alert_keys() { jq -c '[.rule, .output_fields."container.id", .output_fields."proc.pid"]' | sort; }
+alert_keys() {
+	jq -c '[.rule, .output_fields."container.id", .output_fields."container.name",
+		.output_fields."proc.pid"]' | sort
+}
 "$VIGILD" --replay "$work/capture.vcap" -r "$top/rules" >"$work/replayed.json" \
 	2>"$work/replay.log"
 alert_keys <"$work/vigild.json" >"$work/live.keys"

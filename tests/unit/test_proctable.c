@@ -17,7 +17,7 @@ static void apply(struct proctable *pt, const char *line)
 {
 	const char *error = NULL;
 	struct evt evt;
-	bool process;
+	enum capture_kind process;
 
 	assert_int_equal(event_json__parse(line, &rb, &process, &error), 0);
 	assert_int_equal(event__decode(rb.u.bytes, rb.len, &evt), 0);

@@ -31,11 +31,11 @@ static const char *data_path(const char *name)
 static void parse_ok(const char *line, bool want_process)
 {
 	const char *error = NULL;
-	bool process = !want_process;
+	enum capture_kind process;
 
 	assert_int_equal(event_json__parse(line, &rb, &process, &error), 0);
 	assert_null(error);
-	assert_int_equal(process, want_process);
+	assert_int_equal(process == CAPTURE_PROCESS, want_process);
 }
 
 static void test_parse_open(void **state)
@@ -128,7 +128,7 @@ static void test_parse_errors(void **state)
 		  "addr is not an address of the family" },
 	};
 	const char *error;
-	bool process;
+	enum capture_kind process;
 	size_t i;
 
 	(void)state;
@@ -165,7 +165,7 @@ static void test_round_trip(void **state)
 	static char out[8192];
 	struct strbuf sb;
 	const char *error;
-	bool process;
+	enum capture_kind process;
 	size_t i;
 
 	(void)state;
@@ -177,6 +177,46 @@ static void test_round_trip(void **state)
 	}
 }
 
+static void test_container_metadata(void **state)
+{
+	static char out[4096];
+	struct container_meta *m;
+	const char *line = "{\"type\":\"container\",\"cgroup_id\":77,\"name\":\"web\","
+			   "\"image\":\"registry:5000/a/b:2@sha256:abc\",\"privileged\":1,"
+			   "\"created_ns\":12,\"labels\":[\"app=web\",\"x=y=z\"],"
+			   "\"pod_name\":\"p\",\"pod_namespace\":\"ns\",\"pod_uid\":\"u\","
+			   "\"pod_labels\":[\"team=a\"]}";
+	enum capture_kind kind;
+	const char *error;
+	struct strbuf sb;
+	uint64_t id;
+
+	(void)state;
+	assert_int_equal(event_json__parse(line, &rb, &kind, &error), 0);
+	assert_int_equal(kind, CAPTURE_CONTAINER);
+	assert_int_equal(container_json__parse((char *)rb.u.bytes, rb.len, &id, &m, &error), 0);
+	assert_int_equal(id, 77);
+	assert_string_equal(m->name, "web");
+	assert_string_equal(m->image_repository, "registry:5000/a/b");
+	assert_string_equal(m->image_tag, "2");
+	assert_string_equal(m->image_digest, "sha256:abc");
+	assert_true(m->privileged);
+	assert_string_equal(container_meta__label(m, "x"), "y=z");
+	assert_string_equal(container_meta__pod_label(m, "team"), "a");
+	assert_string_equal(m->pod_namespace, "ns");
+	/* And back: what a capture holds. */
+	strbuf__init(&sb, out, sizeof(out));
+	assert_int_equal(container_json__format(id, m, &sb), 0);
+	assert_string_equal(out, "{\"type\":\"container\",\"cgroup_id\":77,\"name\":\"web\","
+				 "\"image\":\"registry:5000/a/b:2@sha256:abc\",\"privileged\":1,"
+				 "\"created_ns\":12,\"labels\":[\"app=web\",\"x=y=z\"],"
+				 "\"pod_name\":\"p\",\"pod_namespace\":\"ns\",\"pod_uid\":\"u\","
+				 "\"pod_labels\":[\"team=a\"]}");
+	container_meta__free(m);
+	assert_true(container_json__parse("{\"type\":\"container\"}", 24, &id, &m, &error) < 0);
+	assert_string_equal(error, "a container needs its \"cgroup_id\"");
+}
+
 static void test_capture_file(void **state)
 {
 	char path[] = "/tmp/vigil-test-capture-XXXXXX";
@@ -185,7 +225,7 @@ static void test_capture_file(void **state)
 	const char *error;
 	struct capture *c;
 	struct stat st;
-	bool process;
+	enum capture_kind process;
 	size_t len;
 	void *data;
 	FILE *f;
@@ -271,6 +311,8 @@ static void test_replay_default_rules(void **state)
 	assert_int_equal(pl.stats.alerts, 1);
 	assert_non_null(strstr(out, "\"rule\":\"Read sensitive file untrusted\""));
 	assert_non_null(strstr(out, "\"container.id\":\"a17c3da7f179\""));
+	/* The container's metadata came from the file, not from this machine. */
+	assert_non_null(strstr(out, "\"container.name\":\"web\""));
 	assert_non_null(strstr(out, "\"proc.pname\":\"sh\""));
 	assert_non_null(strstr(out, "\"proc.cmdline\":\"cat /etc/shadow\""));
 	assert_non_null(strstr(out, "\"time\":\"1970-01-01T00:00:00.000003000Z\""));
@@ -289,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_parse_connect_setid_cgroup),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_container_metadata),
 		cmocka_unit_test(test_capture_file),
 		cmocka_unit_test(test_replay_default_rules),
 	};
