@@ -173,6 +173,7 @@ rules-test: $(OUT)/vigild
 
 e2e-test: $(OUT)/vigild
 	tests/e2e/run.sh $(OUT)/vigild
+	tests/e2e/reload.sh $(OUT)/vigild
 	tests/e2e/containers.sh $(OUT)/vigild
 	tests/e2e/sinks.sh $(OUT)/vigild
 

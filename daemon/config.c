@@ -502,6 +502,8 @@ static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml
 			c->rule_matching = RULE_MATCHING_ALL;
 		else if (s)
 			cfg__error(p, v, "'rule_matching' must be first or all, not '%s'", s);
+	} else if (!strcmp(key, "watch_rules")) {
+		cfg__bool(p, key, v, &c->watch_rules);
 	} else if (!strcmp(key, "stats_interval")) {
 		cfg__seconds(p, key, v, true, &c->stats_interval_ns);
 	} else if (!strcmp(key, "operational_interval")) {

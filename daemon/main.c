@@ -397,6 +397,7 @@ int main(int argc, char **argv)
 	struct sigaction usr1 = { .sa_handler = on_reopen_signal };
 	uint64_t drops[VIGIL_DROP_REASON_MAX], now, next_tick = 0, tick_ns = TICK_NS, wd_usec;
 	struct metrics *metrics = NULL;
+	struct rules_watch *watch = NULL;
 	struct config cfg = { 0 };
 	bool watchdog;
 	int err, n, status = 1;
@@ -496,7 +497,16 @@ int main(int argc, char **argv)
 	if (watchdog && wd_usec * 1000 / 2 < tick_ns)
 		tick_ns = wd_usec * 1000 / 2;
 
+	if (cfg.watch_rules) {
+		watch = rules_watch__new(opts.rules, opts.nrules);
+		if (!watch)
+			log_warn("cannot watch the rules for changes");
+	}
+
 	while (!stop_requested) {
+		now = clock__ns(CLOCK_MONOTONIC);
+		if (watch && rules_watch__changed(watch, now))
+			reload_requested = 1;
 		if (reload_requested) {
 			reload_requested = 0;
 			reload_rules(&opts, &pl, be);
@@ -529,6 +539,7 @@ int main(int argc, char **argv)
 	status = 0;
 
 cleanup:
+	rules_watch__free(watch);
 	if (pl.capture) {
 		uint64_t entries = capture__entries(pl.capture);
 

@@ -695,6 +695,7 @@ struct config {
 	size_t nsinks;
 	struct ratelimit_config ratelimit;
 	enum rule_matching rule_matching;
+	bool watch_rules;                 /* reload when a rules file changes */
 	uint64_t stats_interval_ns;       /* 0: no stats entries */
 	uint64_t operational_interval_ns; /* between two operational alerts, at least */
 	char *metrics_address;            /* "127.0.0.1:9376"; NULL: no HTTP endpoint */
@@ -857,6 +858,13 @@ int container_json__format(uint64_t cgroup_id, const struct container_meta *meta
 			   struct strbuf *sb);
 int container_json__parse(const char *text, size_t len, uint64_t *cgroup_id,
 			  struct container_meta **meta, const char **error);
+
+/* rules_watch.c: rule files changed (watch_rules) */
+struct rules_watch;
+struct rules_watch *rules_watch__new(const char *const *paths, size_t npaths);
+/* True once, when changes have settled: time to reload. */
+bool rules_watch__changed(struct rules_watch *w, uint64_t now_ns);
+void rules_watch__free(struct rules_watch *w);
 
 /* pipeline.c: one record from decoding to the sinks */
 struct pipeline_stats {
