@@ -23,59 +23,19 @@ CHURN_SECONDS=${VIGIL_E2E_CHURN_SECONDS:-240}
 RSS_TOLERANCE_KB=${VIGIL_E2E_RSS_TOLERANCE_KB:-1024}
 PREFIX=vigil-e2e-ct
 work=$(mktemp -d /tmp/vigil-e2e-containers.XXXXXX)
-passed=0
-failed=0
 vigild_pid=
+. "$top/tests/e2e/lib.sh"
 
 "$top/tests/setup-host.sh" journald || exit 1
 "$top/tests/setup-host.sh" podman || exit 1
 
-our_containers() {
-	podman ps -a -q --filter "name=^$PREFIX-" 2>/dev/null
-}
-
 cleanup() {
 	[ -n "$vigild_pid" ] && kill "$vigild_pid" 2>/dev/null && wait "$vigild_pid" 2>/dev/null
 	[ -f "$work/pod.yaml" ] && podman kube down "$work/pod.yaml" >/dev/null 2>&1
-	our_containers | xargs -r podman rm -f -t 0 >/dev/null 2>&1
+	remove_containers "$PREFIX"
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-pass() { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-
-# journal_alerts FIELD=VALUE...: this vigild's alerts since the test began, as
-# JSON lines. Other vigild instances on the machine see the same events.
-journal_alerts() {
-	journalctl -o json --no-pager --since "@$since" SYSLOG_IDENTIFIER=vigild \
-		_PID="$vigild_pid" "$@" 2>/dev/null
-}
-
-# wait_alert DESCRIPTION FIELD=VALUE...: waits up to 10 s for a matching alert
-# and leaves it in $work/alert.json.
-wait_alert() {
-	local what=$1
-	shift
-	for _ in $(seq 100); do
-		journal_alerts "$@" | head -n 1 >"$work/alert.json"
-		[ -s "$work/alert.json" ] && return 0
-		sleep 0.1
-	done
-	fail "$what: no alert with $*"
-	return 1
-}
-
-# expect_field DESCRIPTION FIELD VALUE: checks the last alert's field.
-expect_field() {
-	local got
-	got=$(jq -r --arg f "$2" '.[$f] // "<missing>"' "$work/alert.json")
-	if [ "$got" = "$3" ]; then
-		pass "$1: $2=$3"
-	else
-		fail "$1: $2 is '$got', expected '$3'"
-	fi
-}
 
 # A host event that always alerts: once vigild wrote it out, everything
 # before it was processed.

@@ -8,52 +8,18 @@ VIGILD=$(realpath "${1:-build/vigild}")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 IMAGE=${VIGIL_TEST_IMAGE:-localhost/vigil-test:1}
 work=$(mktemp -d /tmp/vigil-e2e.XXXXXX)
-passed=0
-failed=0
 vigild_pid=
+. "$top/tests/e2e/lib.sh"
 
 "$top/tests/setup-host.sh" journald || exit 1
 "$top/tests/setup-host.sh" podman || exit 1
 
 cleanup() {
 	[ -n "$vigild_pid" ] && kill "$vigild_pid" 2>/dev/null && wait "$vigild_pid" 2>/dev/null
-	podman rm -f -a -t 0 >/dev/null 2>&1
+	remove_containers vigil-e2e
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-pass() { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-
-# journal_alerts FIELD=VALUE...: vigild's alerts since the test began, as JSON lines.
-journal_alerts() {
-	journalctl -o json --no-pager --since "@$since" SYSLOG_IDENTIFIER=vigild "$@" 2>/dev/null
-}
-
-# wait_alert DESCRIPTION FIELD=VALUE...: waits up to 10 s for a matching alert
-# and leaves it in $work/alert.json.
-wait_alert() {
-	local what=$1
-	shift
-	for _ in $(seq 100); do
-		journal_alerts "$@" | head -n 1 >"$work/alert.json"
-		[ -s "$work/alert.json" ] && return 0
-		sleep 0.1
-	done
-	fail "$what: no alert with $*"
-	return 1
-}
-
-# expect_field DESCRIPTION FIELD VALUE: checks the last alert's field.
-expect_field() {
-	local got
-	got=$(jq -r --arg f "$2" '.[$f] // "<missing>"' "$work/alert.json")
-	if [ "$got" = "$3" ]; then
-		pass "$1: $2=$3"
-	else
-		fail "$1: $2 is '$got', expected '$3'"
-	fi
-}
 
 # no_alert DESCRIPTION FIELD=VALUE...: after the pipeline has drained (a later
 # sentinel alert arrived), nothing matched.
