@@ -380,18 +380,17 @@ static enum vigil_event_type type_from_name(const char *name)
 static void header_from(const struct line_object *o, struct vigil_event_header *h,
 			enum vigil_event_type type)
 {
-	const char *comm = get_str(o, "comm", "");
-	const char *sc = get_str(o, "syscall", NULL);
-
-	memset(h, 0, sizeof(*h));
-	h->type = type;
 	static const enum vigil_syscall default_syscall[VIGIL_EVENT_TYPE_MAX] = {
 		[VIGIL_EVENT_EXEC] = VIGIL_SC_EXECVE,
 		[VIGIL_EVENT_OPEN] = VIGIL_SC_OPENAT,
 		[VIGIL_EVENT_CONNECT] = VIGIL_SC_CONNECT,
 		[VIGIL_EVENT_SETID] = VIGIL_SC_SETUID,
 	};
+	const char *comm = get_str(o, "comm", "");
+	const char *sc = get_str(o, "syscall", NULL);
 
+	memset(h, 0, sizeof(*h));
+	h->type = type;
 	h->syscall = sc ? syscall__from_name(sc) : default_syscall[type];
 	h->ts_ns = get_i64(o, "ts", 0);
 	h->retval = get_i64(o, "ret", 0);

@@ -9,21 +9,6 @@
 
 #include "vigil.h"
 
-/* Records are read through their structs: keep the buffer aligned. */
-void record_buf__init(struct record_buf *rb)
-{
-	memset(rb->u.bytes, 0, sizeof(struct vigil_exec_event));
-	rb->len = 0;
-	rb->overflow = false;
-}
-
-static char *record_buf__data(struct record_buf *rb, size_t fixed)
-{
-	if (!rb->len)
-		rb->len = fixed;
-	return (char *)rb->u.bytes;
-}
-
 /* Appends n bytes; returns n, or 0 (and marks the buffer) when out of room. */
 static uint16_t put(struct record_buf *rb, const void *s, size_t n)
 {
@@ -44,10 +29,11 @@ static uint16_t put_string(struct record_buf *rb, const char *s)
 void *record_buf__start(struct record_buf *rb, const struct vigil_event_header *hdr,
 			size_t fixed)
 {
-	record_buf__init(rb);
 	memset(rb->u.bytes, 0, fixed);
 	memcpy(rb->u.bytes, hdr, sizeof(*hdr));
-	return record_buf__data(rb, fixed);
+	rb->len = fixed;
+	rb->overflow = false;
+	return rb->u.bytes;
 }
 
 int record_buf__finish(struct record_buf *rb)

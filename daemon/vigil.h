@@ -809,7 +809,6 @@ struct exec_strings {
 	size_t env_len;
 };
 
-void record_buf__init(struct record_buf *rb);
 /* Starts a record of a fixed part of `fixed` bytes (zeroed) with hdr; returns it. */
 void *record_buf__start(struct record_buf *rb, const struct vigil_event_header *hdr,
 			size_t fixed);
