@@ -10,7 +10,12 @@
 
 #include "common.bpf.h"
 
-#define PATH_DEPTH_MAX 48
+/*
+ * Steps of a walk: enough for any path that fits the buffer (a component
+ * takes at least 2 bytes). A deeper one is walked this far, and what is
+ * reported is its tail, flagged truncated.
+ */
+#define PATH_STEPS_MAX (PATH_BUF_SIZE / 2 + 64)
 
 struct built_path {
 	const char *str; /* inside the path scratch buffer */
@@ -30,6 +35,9 @@ struct path_walk {
 	struct mount *mnt_parent;
 	struct path_buf *pb;
 	__u32 off;
+	__u32 total; /* bytes of the whole path, without the NUL */
+	__u32 skip;  /* bytes of the path's tail to leave out */
+	bool full;   /* a component did not fit: write no more */
 	bool truncated;
 	bool done;
 };
@@ -74,40 +82,68 @@ static long path_walk_step(__u32 index, void *data)
 		if (len == 1)
 			return 1;
 	}
-	if (len == 0 || len > NAME_MAX || len + 1 > off) {
+	if (len == 0 || len > NAME_MAX) {
 		w->truncated = true;
 		return 1;
 	}
-	off -= len;
-	bpf_probe_read_kernel(&w->pb->bytes[off & PATH_BUF_MASK], BOUNDED_LEN(len, NAME_MAX + 1),
-			      name);
-	off -= 1;
-	w->pb->bytes[off & PATH_BUF_MASK] = '/';
-	w->off = off;
 	w->dentry = parent;
-	if (last)
-		return 1;
-	return 0;
+	w->total += len + 1;
+	if (w->skip) {
+		/* Second walk: this component is past the part that fits. */
+		w->skip = w->skip > len + 1 ? w->skip - (len + 1) : 0;
+	} else if (w->full || len + 1 > off) {
+		/* Too long: count on to the root, for a second walk. */
+		w->full = true;
+	} else {
+		off -= len;
+		bpf_probe_read_kernel(&w->pb->bytes[off & PATH_BUF_MASK],
+				      BOUNDED_LEN(len, NAME_MAX + 1), name);
+		off -= 1;
+		w->pb->bytes[off & PATH_BUF_MASK] = '/';
+		w->off = off;
+	}
+	return last;
 }
 
+static __always_inline void path_walk_start(struct path_walk *w, const struct path *path)
+{
+	struct mount *mnt;
+
+	w->off = PATH_BUF_SIZE - 1;
+	w->pb->bytes[PATH_BUF_SIZE - 1] = '\0';
+	w->dentry = BPF_CORE_READ(path, dentry);
+	w->vfsmnt = BPF_CORE_READ(path, mnt);
+	mnt = real_mount(w->vfsmnt);
+	w->mnt = mnt;
+	w->mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+	w->total = 0;
+	w->full = false;
+	w->done = false;
+}
+
+/*
+ * A path longer than the buffer keeps its head, from the root: a rule on
+ * "/etc/" must still see "/etc/" however deep the file is. The first walk
+ * measures the path; a second leaves out as many trailing components as it
+ * takes to fit.
+ */
 static __always_inline int build_path(const struct path *path, struct built_path *out)
 {
 	struct path_walk w = {};
-	struct mount *mnt;
 	__u32 zero = 0;
 
 	w.pb = bpf_map_lookup_elem(&path_scratch, &zero);
 	if (!w.pb)
 		return -1;
-	w.off = PATH_BUF_SIZE - 1;
-	w.pb->bytes[PATH_BUF_SIZE - 1] = '\0';
-	w.dentry = BPF_CORE_READ(path, dentry);
-	w.vfsmnt = BPF_CORE_READ(path, mnt);
-	mnt = real_mount(w.vfsmnt);
-	w.mnt = mnt;
-	w.mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-	bpf_loop(PATH_DEPTH_MAX, path_walk_step, &w, 0);
-	out->truncated = w.truncated || !w.done;
+	path_walk_start(&w, path);
+	bpf_loop(PATH_STEPS_MAX, path_walk_step, &w, 0);
+	if (w.full && w.done && !w.truncated) {
+		w.skip = w.total - (PATH_BUF_SIZE - 1);
+		path_walk_start(&w, path);
+		bpf_loop(PATH_STEPS_MAX, path_walk_step, &w, 0);
+		w.truncated = true;
+	}
+	out->truncated = w.truncated || w.full || !w.done;
 	if (w.off == PATH_BUF_SIZE - 1) {
 		w.off -= 1;
 		w.pb->bytes[w.off & PATH_BUF_MASK] = '/';
@@ -119,21 +155,20 @@ static __always_inline int build_path(const struct path *path, struct built_path
 
 /*
  * Copies a built path to dst, at most VIGIL_PATH_MAX bytes with its NUL.
- * Returns the bytes written; a path longer than that keeps its tail, the part
- * that names the file, and is flagged truncated.
+ * Returns the bytes written; a path longer than that keeps its head and is
+ * flagged truncated. dst must have VIGIL_PATH_MAX bytes of room.
  */
 static __always_inline __u32 copy_built_path(char *dst, struct built_path *bp)
 {
-	const char *src = bp->str;
 	__u32 len = bp->len;
 
 	if (len > VIGIL_PATH_MAX) {
-		src += len - VIGIL_PATH_MAX;
 		len = VIGIL_PATH_MAX;
 		bp->truncated = true;
 	}
-	if (bpf_probe_read_kernel(dst, BOUNDED_LEN(len, VIGIL_PATH_MAX), src))
+	if (bpf_probe_read_kernel(dst, BOUNDED_LEN(len, VIGIL_PATH_MAX), bp->str))
 		return 0;
+	dst[(len - 1) & (VIGIL_PATH_MAX - 1)] = '\0';
 	return len;
 }
 

@@ -210,6 +210,7 @@ static int open_event__decode(const void *data, size_t size, struct evt *evt)
 	evt->open.dirfd = e->dirfd;
 	evt->open.flags = e->flags;
 	evt->open.mode = e->mode;
+	evt->open.capture_flags = e->open_flags;
 	return 0;
 }
 

@@ -221,6 +221,25 @@ static bool get_evt_failed(const struct evt *evt, struct field_value *v, struct 
 	return true;
 }
 
+/* Whether a string the event carries was cut at its capture limit: a rule
+ * then sees a prefix (argv, the environment, a path's leading part). */
+static bool get_evt_is_truncated(const struct evt *evt, struct field_value *v,
+				 struct strbuf *sb)
+{
+	(void)sb;
+	if (evt->type == VIGIL_EVENT_EXEC)
+		v->num = (evt->exec.flags &
+			  (VIGIL_EXEC_ARGS_TRUNCATED | VIGIL_EXEC_FILENAME_TRUNCATED |
+			   VIGIL_EXEC_EXE_TRUNCATED | VIGIL_EXEC_CWD_TRUNCATED |
+			   VIGIL_EXEC_ENV_TRUNCATED)) != 0;
+	else if (evt->type == VIGIL_EVENT_OPEN)
+		v->num = (evt->open.capture_flags &
+			  (VIGIL_OPEN_PATH_TRUNCATED | VIGIL_OPEN_RESOLVED_TRUNCATED)) != 0;
+	else
+		v->num = 0;
+	return true;
+}
+
 static void flags_render(uint32_t flags, struct strbuf *sb)
 {
 	static const struct {
@@ -962,6 +981,9 @@ static const struct field fields[] = {
 	  get_evt_is_open_read, NULL },
 	{ "evt.is_open_write", FIELD_BOOL, "open: whether the file is opened for writing", 0,
 	  get_evt_is_open_write, NULL },
+	{ "evt.is_truncated", FIELD_BOOL,
+	  "exec, open: whether a captured string (argv, environment, a path) was cut at its limit",
+	  0, get_evt_is_truncated, NULL },
 	{ "evt.num", FIELD_NUMBER, "the event's sequence number, from 1", 0, get_evt_num, NULL },
 	{ "evt.rawarg.flags", FIELD_NUMBER,
 	  "open: the flags as a number; evt.rawarg.NAME is evt.arg.NAME for the others", 0,

@@ -264,6 +264,7 @@ struct evt {
 			int32_t dirfd;
 			uint32_t flags;
 			uint32_t mode;
+			uint32_t capture_flags; /* VIGIL_OPEN_*: which paths were cut */
 		} open;
 		struct {
 			int32_t fd;

@@ -243,6 +243,87 @@ static void test_open_creat_openat2(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Opens deep below a directory, by a short relative path: the resolved path
+ * is the whole absolute path while it fits, and its head (from the root) with
+ * the truncation flag when it does not, so that rules on a directory prefix
+ * still match. levels directories named like name, then a file "f".
+ */
+static void expect_deep_open(const char *top, int levels, size_t name_len)
+{
+	static char expected[65536];
+	char name[NAME_MAX + 1], cwd[PATH_MAX];
+	struct evt evt;
+	size_t len;
+	int i, fd;
+
+	memset(name, 'd', name_len);
+	name[name_len] = '\0';
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(top), 0);
+	len = snprintf(expected, sizeof(expected), "%s", top);
+	for (i = 0; i < levels; i++) {
+		assert_int_equal(mkdir(name, 0700), 0);
+		assert_int_equal(chdir(name), 0);
+		len += snprintf(expected + len, sizeof(expected) - len, "/%s", name);
+	}
+	len += snprintf(expected + len, sizeof(expected) - len, "/f");
+	fd = open("f", O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chdir(cwd), 0);
+	expect_event(VIGIL_SC_OPENAT, "f", &evt);
+	if (len < VIGIL_PATH_MAX) {
+		assert_string_equal(evt.open.resolved, expected);
+		assert_int_equal(evt.open.capture_flags, 0);
+	} else {
+		assert_int_equal(strlen(evt.open.resolved), VIGIL_PATH_MAX - 1);
+		assert_memory_equal(evt.open.resolved, expected, VIGIL_PATH_MAX - 1);
+		assert_int_equal(evt.open.capture_flags, VIGIL_OPEN_RESOLVED_TRUNCATED);
+	}
+	forget_records();
+	watch(getpid());
+}
+
+/* Removes a tree deeper than PATH_MAX, which nftw cannot name. */
+static void remove_tree(int parent, const char *name)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	/* Files are not opened: a later test would see those opens. */
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode)) {
+		unlinkat(parent, name, 0);
+		return;
+	}
+	d = fdopendir(openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			remove_tree(dirfd(d), e->d_name);
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+static void test_open_deep_paths(void **state)
+{
+	char top[] = "/tmp/vigil-ktest-XXXXXX";
+
+	(void)state;
+	watch(getpid());
+	assert_non_null(mkdtemp(top));
+	expect_deep_open(top, 100, 1);     /* deeper than a walk once went */
+	remove_tree(AT_FDCWD, top);
+	assert_non_null(mkdtemp(strcpy(top, "/tmp/vigil-ktest-XXXXXX")));
+	expect_deep_open(top, 20, NAME_MAX); /* longer than an event's path */
+	remove_tree(AT_FDCWD, top);
+	assert_non_null(mkdtemp(strcpy(top, "/tmp/vigil-ktest-XXXXXX")));
+	expect_deep_open(top, 40, NAME_MAX); /* longer than the path buffer */
+	remove_tree(AT_FDCWD, top);
+}
+
 /* The open filter: only opens of listed names with the listed access leave
  * the kernel. Pinned to one CPU, so that the ring buffer keeps their order and
  * a later wanted open proves the unwanted ones were dropped, not late. */
@@ -924,6 +1005,7 @@ int main(void)
 		cmocka_unit_test_setup(test_openat_failure, reset),
 		cmocka_unit_test_setup(test_openat_relative_to_dirfd, reset),
 		cmocka_unit_test_setup(test_open_creat_openat2, reset),
+		cmocka_unit_test_setup(test_open_deep_paths, reset),
 		cmocka_unit_test_setup(test_open_filter, reset),
 		cmocka_unit_test_setup(test_connect_ipv4, reset),
 		cmocka_unit_test_setup(test_connect_ipv6_refused_and_mapped, reset),

@@ -311,6 +311,12 @@ static void test_open(void **state)
 	assert_int_equal(evt.open.dirfd, 5);
 	assert_int_equal(evt.open.flags, O_RDONLY | O_CLOEXEC);
 	assert_int_equal(evt.open.mode, 0);
+	assert_int_equal(evt.open.capture_flags, 0);
+
+	/* What the BPF side cut is passed on. */
+	((struct vigil_open_event *)rec.bytes)->open_flags = VIGIL_OPEN_RESOLVED_TRUNCATED;
+	assert_int_equal(event__decode(rec.bytes, size, &evt), 0);
+	assert_int_equal(evt.open.capture_flags, VIGIL_OPEN_RESOLVED_TRUNCATED);
 }
 
 static void test_open_creat_failed(void **state)

@@ -287,6 +287,7 @@ static const struct {
 	{ "evt.rawarg.flags", "524288", "<NA>" },
 	{ "evt.rawarg.name", "/etc/shadow", "<NA>" },
 	{ "evt.is_open_create", "false", "<NA>" },
+	{ "evt.is_truncated", "false", "false" },
 	/* the container and its pod */
 	{ "container.id", "3f4e5d6c7b8a", "3f4e5d6c7b8a" },
 	{ "container.type", "containerd", "containerd" },
@@ -332,6 +333,34 @@ static void test_values(void **state)
 			fail_msg("exec: %s is '%s', expected '%s'", cases[i].field, got,
 				 cases[i].exec);
 	}
+}
+
+/* A cut capture is flagged whichever string was cut; other flags are not cuts. */
+static void test_truncated(void **state)
+{
+	static const uint32_t open_cuts[] = { VIGIL_OPEN_PATH_TRUNCATED,
+					      VIGIL_OPEN_RESOLVED_TRUNCATED };
+	static const uint32_t exec_cuts[] = { VIGIL_EXEC_ARGS_TRUNCATED,
+					      VIGIL_EXEC_FILENAME_TRUNCATED,
+					      VIGIL_EXEC_EXE_TRUNCATED, VIGIL_EXEC_CWD_TRUNCATED,
+					      VIGIL_EXEC_ENV_TRUNCATED };
+	struct fake f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(open_cuts); i++) {
+		fake__open(&f);
+		f.evt.open.capture_flags = open_cuts[i];
+		assert_string_equal(value_of(&f.evt, "evt.is_truncated"), "true");
+	}
+	for (i = 0; i < ARRAY_SIZE(exec_cuts); i++) {
+		fake__exec(&f);
+		f.evt.exec.flags = exec_cuts[i];
+		assert_string_equal(value_of(&f.evt, "evt.is_truncated"), "true");
+	}
+	fake__exec(&f);
+	f.evt.exec.flags = VIGIL_EXEC_EXE_UPPER_LAYER | VIGIL_EXEC_EXE_MEMFD;
+	assert_string_equal(value_of(&f.evt, "evt.is_truncated"), "false");
 }
 
 static void test_missing(void **state)
@@ -519,6 +548,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_ancestors),
 		cmocka_unit_test(test_ancestor_bounds),
