@@ -222,6 +222,20 @@ if wait_alert "exec -a" VIGIL_RULE="Evasion probe open" VIGIL_CONTAINER_NAME=vig
 		VIGIL_PROC_EXEPATH /ev/evasion VIGIL_PROC_CMDLINE "evasion open /etc/shadow"
 fi
 
+# A busybox shell runs its applets through /proc/self/exe: the kernel names
+# them "exe"; argv[0] says nc, and the default rule looks at both.
+in_container vigil-ev-applet 'nc -e /bin/sh 127.0.0.1 4444; true'
+if wait_alert "busybox applet" VIGIL_RULE="Netcat remote code execution in container" \
+	VIGIL_CONTAINER_NAME=vigil-ev-applet; then
+	expect_fields "busybox applet: default rule" VIGIL_PROC_NAME exe \
+		VIGIL_PROC_CMDLINE "exe -e /bin/sh 127.0.0.1 4444"
+fi
+if wait_alert "busybox applet" VIGIL_RULE="Evasion probe exec" \
+	VIGIL_CONTAINER_NAME=vigil-ev-applet VIGIL_PROC_NAME=exe; then
+	expect_fields "busybox applet" VIGIL_PROC_EXE nc VIGIL_PROC_EXEPATH /bin/busybox \
+		VIGIL_EVT_ARG_FILENAME /proc/self/exe
+fi
+
 # A #!/bin/sh script: the kernel runs the interpreter, so proc.exepath is
 # busybox; proc.name is the script's file name, argv[0] the interpreter's path.
 in_container vigil-ev-script \
