@@ -6,6 +6,7 @@
  *   evasion open PATH            open(2) PATH for reading
  *   evasion dirfd DIR NAME       openat(2) NAME relative to a descriptor on DIR
  *   evasion openat2 PATH         openat2(2) PATH for reading
+ *   evasion rename NAME PATH     renames itself NAME (prctl PR_SET_NAME), opens PATH
  *   evasion memfd PROG ARG...    runs a copy of PROG from a memfd (execveat AT_EMPTY_PATH)
  *   evasion race N A B           N openat(2) (more until both files were
  *                                opened) of a buffer a second thread keeps
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -57,6 +59,13 @@ static int do_openat2(const char *path)
 	struct open_how how = { .flags = O_RDONLY };
 
 	return syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)) < 0 ? fail(path) : 0;
+}
+
+static int do_rename(const char *name, const char *path)
+{
+	if (prctl(PR_SET_NAME, name))
+		return fail("prctl");
+	return do_open(path);
 }
 
 /* Fileless execution: the program's bytes live only in an anonymous file. */
@@ -161,12 +170,14 @@ int main(int argc, char **argv)
 		return do_dirfd(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "openat2"))
 		return do_openat2(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "rename"))
+		return do_rename(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "memfd"))
 		return do_memfd(argv + 2);
 	if (argc == 5 && !strcmp(argv[1], "race"))
 		return do_race(atoi(argv[2]), argv[3], argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "deep"))
 		return do_deep(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: evasion open|dirfd|openat2|memfd|race|deep ...\n");
+	fprintf(stderr, "usage: evasion open|dirfd|openat2|rename|memfd|race|deep ...\n");
 	return 2;
 }

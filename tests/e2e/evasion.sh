@@ -137,6 +137,23 @@ if wait_alert "memfd exec's open" VIGIL_RULE="Evasion probe open" \
 		VIGIL_PROC_EXEPATH /memfd:innocent
 fi
 
+# A program taking the name of one whose job is to read /etc/shadow: the
+# default rule trusts the name only if the executable's own name agrees.
+in_container vigil-ev-prctl '/ev/evasion rename sshd /etc/shadow'
+if wait_alert "renamed by prctl" VIGIL_RULE="Read sensitive file untrusted" \
+	VIGIL_CONTAINER_NAME=vigil-ev-prctl; then
+	expect_field "renamed by prctl: default rule" VIGIL_PROC_NAME sshd
+fi
+if wait_alert "renamed by prctl" VIGIL_RULE="Evasion probe open" \
+	VIGIL_CONTAINER_NAME=vigil-ev-prctl; then
+	expect_fields "renamed by prctl" VIGIL_PROC_NAME sshd VIGIL_PROC_EXEPATH /ev/evasion
+fi
+in_container vigil-ev-sshd 'cp /ev/evasion /tmp/sshd && /tmp/sshd open /etc/shadow'
+if wait_alert "copy named sshd" VIGIL_RULE="Read sensitive file untrusted" \
+	VIGIL_CONTAINER_NAME=vigil-ev-sshd; then
+	expect_field "copy named sshd: default rule" VIGIL_PROC_NAME sshd
+fi
+
 # 3. The path rewritten by a second thread while openat runs: fd.name is the
 # file each descriptor really is, whatever the buffer said at exit.
 in_container vigil-ev-race '/ev/evasion race 200 /etc/shadow /etc/passwd'
