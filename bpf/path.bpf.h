@@ -11,11 +11,12 @@
 #include "common.bpf.h"
 
 /*
- * Steps of a walk: enough for any path that fits the buffer (a component
- * takes at least 2 bytes). A deeper one is walked this far, and what is
- * reported is its tail, flagged truncated.
+ * Steps of a walk, mount crossings included. A path longer than the buffer
+ * is walked to the root to find its head, so this bounds how deep a file
+ * can hide below a directory: past it, only the tail is known, and that is
+ * reported, flagged truncated. The steps run on the opener's own syscall.
  */
-#define PATH_STEPS_MAX (PATH_BUF_SIZE / 2 + 64)
+#define PATH_STEPS_MAX (1 << 16)
 
 struct built_path {
 	const char *str; /* inside the path scratch buffer */

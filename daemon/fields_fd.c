@@ -228,8 +228,8 @@ static const struct field fields[] = {
 	{ "fd.lport", FIELD_PORT, "the local port: not captured, always missing", 0, get_missing,
 	  NULL },
 	{ "fd.name", FIELD_STRING,
-	  "open: the absolute path (as given if it failed); connect: 0.0.0.0:0->ip:port or the "
-	  "unix socket path",
+	  "open: the absolute path (as given if it failed; its first 4095 bytes if longer); "
+	  "connect: 0.0.0.0:0->ip:port or the unix socket path",
 	  0, get_fd_name, NULL },
 	{ "fd.nameraw", FIELD_STRING, "open: the path as given", 0, get_fd_nameraw, NULL },
 	{ "fd.net", FIELD_IPNET, "connect: either end's address against networks (10.0.0.0/8)",
