@@ -196,15 +196,14 @@ fi
 # buffer (8191): the head from the root, flagged, so "/etc/" still matches.
 for long in "30 $(printf '%0200d' 0)" "40 $(printf '%0255d' 0)"; do
 	name=vigil-ev-long${long%% *}
-	# shellcheck disable=SC2086
-	in_container $name "/ev/evasion deep /etc $long"
+	in_container "$name" "/ev/evasion deep /etc $long"
 	want=$(head -c 4095 "$work/$name.out")
 	what="path of $(($(wc -c <"$work/$name.out") - 1)) bytes"
 	if wait_alert "$what" --all VIGIL_RULE="Write below etc in container" \
-		VIGIL_CONTAINER_NAME=$name; then
+		VIGIL_CONTAINER_NAME="$name"; then
 		expect_long_field "$what: default rule" VIGIL_FD_NAME "$want"
 	fi
-	if wait_alert "$what" --all VIGIL_RULE="Evasion probe write" VIGIL_CONTAINER_NAME=$name; then
+	if wait_alert "$what" --all VIGIL_RULE="Evasion probe write" VIGIL_CONTAINER_NAME="$name"; then
 		expect_long_field "$what" VIGIL_FD_NAME "$want"
 		expect_field "$what" VIGIL_EVT_IS_TRUNCATED true
 	fi
