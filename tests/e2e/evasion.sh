@@ -131,6 +131,11 @@ if wait_alert "memfd exec" VIGIL_RULE="Evasion probe exec" VIGIL_CONTAINER_NAME=
 		VIGIL_PROC_NAME memfd:innocent VIGIL_PROC_EXE /bin/busybox \
 		VIGIL_EVT_ARG_FILENAME /dev/fd/4 VIGIL_PROC_ARGS "cat /etc/passwd"
 fi
+if wait_alert "memfd exec" VIGIL_RULE="Fileless execution via memfd" \
+	VIGIL_CONTAINER_NAME=vigil-ev-memfd; then
+	expect_fields "memfd exec: default rule" VIGIL_PROC_EXEPATH /memfd:innocent \
+		VIGIL_PRIORITY Critical
+fi
 if wait_alert "memfd exec's open" VIGIL_RULE="Evasion probe open" \
 	VIGIL_CONTAINER_NAME=vigil-ev-memfd; then
 	expect_fields "memfd exec's open" VIGIL_FD_NAME /etc/passwd \

@@ -717,6 +717,7 @@ static const char *const default_rules[] = {
 	"Netcat remote code execution in container",
 	"Network connection by shell or netcat",
 	"Non-root process becomes root",
+	"Fileless execution via memfd",
 };
 
 static struct ruleset *load_default(void)
@@ -737,6 +738,7 @@ static void test_default_rules_load(void **state)
 		PRIORITY_NOTICE,  PRIORITY_WARNING, PRIORITY_ERROR,
 		PRIORITY_ERROR,   PRIORITY_WARNING, PRIORITY_ERROR,
 		PRIORITY_WARNING, PRIORITY_NOTICE,  PRIORITY_CRITICAL,
+		PRIORITY_CRITICAL,
 	};
 	static const char *const always[] = { "proc.name", "proc.pid", "user.uid",
 					      "container.id", "container.full_id",
