@@ -137,7 +137,8 @@ static bool text__ok(const struct ynode *n, size_t max)
 
 	if (n->len != strlen(n->value) || n->len >= max)
 		return false;
-	for (i = 0; i < n->len; i += utf8__char_len(p + i, &valid)) {
+	for (i = 0; i < n->len;) {
+		i += utf8__char_len(p + i, &valid);
 		if (!valid)
 			return false;
 	}
