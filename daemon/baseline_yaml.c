@@ -17,14 +17,48 @@
 
 #define BASELINE_VERSION "1"
 
-/* A double-quoted YAML string: reads back byte for byte (values with
- * invalid UTF-8 are never learned, see baseline__import). */
+/* The code point of the UTF-8 character at p (valid: checked on import and
+ * before learning), and its length. */
+static unsigned int utf8__decode(const unsigned char *p, size_t *len)
+{
+	if (p[0] < 0xe0) {
+		*len = 2;
+		return (unsigned int)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	}
+	if (p[0] < 0xf0) {
+		*len = 3;
+		return (unsigned int)(p[0] & 0x0f) << 12 | (unsigned int)(p[1] & 0x3f) << 6 |
+		       (p[2] & 0x3f);
+	}
+	*len = 4;
+	return 0x10000;
+}
+
+/*
+ * A double-quoted YAML string that reads back byte for byte: what YAML
+ * would not take as is, or would read as a line break (NEL, U+2028,
+ * U+2029), is escaped. Values with invalid UTF-8 are never learned.
+ */
 static void put_quoted(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	unsigned int cp;
+	size_t n;
 
 	fputc('"', out);
-	for (; *p; p++) {
+	while (*p) {
+		if (*p >= 0x80) {
+			cp = utf8__decode(p, &n);
+			if (cp <= 0x9f)
+				fprintf(out, "\\x%02x", cp);
+			else if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
+				 cp == 0xffff)
+				fprintf(out, "\\u%04x", cp);
+			else
+				fwrite(p, 1, n, out);
+			p += n;
+			continue;
+		}
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
 		else if (*p == '\n')
@@ -35,6 +69,7 @@ static void put_quoted(FILE *out, const char *s)
 			fprintf(out, "\\x%02x", *p);
 		else
 			fputc(*p, out);
+		p++;
 	}
 	fputc('"', out);
 }
@@ -168,7 +203,8 @@ static bool import__time(struct import *im, const struct ynode *n, int64_t *out)
 
 	if (ynode__is_scalar(n)) {
 		end = strptime(n->value, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if (end && !*end) {
+		/* 1970 to 9999: what reads back the same. */
+		if (end && !*end && tm.tm_year >= 70 && tm.tm_year <= 9999 - 1900) {
 			*out = (int64_t)timegm(&tm);
 			return true;
 		}

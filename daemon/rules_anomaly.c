@@ -262,7 +262,18 @@ size_t rules__anomaly_count(const struct ruleset *rs)
 	return rs ? rs->nanomalies : 0;
 }
 
-/* The rendered value of r, into buf; false when missing or too long. */
+/* Baselines are YAML: text that is not UTF-8 could not be written back. */
+static bool utf8__valid(const char *s, size_t len)
+{
+	bool valid = true;
+	size_t i;
+
+	for (i = 0; i < len && valid;)
+		i += utf8__char_len((const unsigned char *)s + i, &valid);
+	return valid;
+}
+
+/* The rendered value of r, into buf; false when missing, too long or not UTF-8. */
 static bool anomaly__value(const struct field_ref *r, const struct evt *evt, char *buf,
 			   size_t len)
 {
@@ -275,7 +286,7 @@ static bool anomaly__value(const struct field_ref *r, const struct evt *evt, cha
 		return false;
 	strbuf__init(&out, buf, len);
 	field__render(r->type, &v, &out);
-	return !out.truncated && out.len < len;
+	return !out.truncated && out.len < len && utf8__valid(buf, out.len);
 }
 
 size_t rules__match_anomalies(const struct ruleset *rs, const struct evt *evt,
