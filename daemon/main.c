@@ -483,6 +483,8 @@ int main(int argc, char **argv)
 	if (opts.validate) {
 		if (pl.rules)
 			printf("%zu rules ok\n", rules__count(pl.rules));
+		if (pl.rules && rules__anomaly_count(pl.rules))
+			printf("%zu anomaly items ok\n", rules__anomaly_count(pl.rules));
 		status = pl.rules ? 0 : 1;
 		rules__free(pl.rules);
 		return status;
@@ -557,8 +559,8 @@ int main(int argc, char **argv)
 	}
 	if (pl.capture)
 		proctable__foreach(pl.procs, record_process, pl.capture);
-	log_info("vigild %s running: %zu rules, %d processes", VIGIL_VERSION,
-		 rules__count(pl.rules), n);
+	log_info("vigild %s running: %zu rules, %zu anomaly items, %d processes", VIGIL_VERSION,
+		 rules__count(pl.rules), rules__anomaly_count(pl.rules), n);
 	/* Type=notify: ready once the hooks are attached and the rules loaded. */
 	sd_notifyf(0, "READY=1\nSTATUS=watching: %zu rules", rules__count(pl.rules));
 	watchdog = sd_watchdog_enabled(0, &wd_usec) > 0;

@@ -150,7 +150,8 @@ advise() {
 	"$VIGILD" -c "$work/vigil.yaml" --advise "$1" --scope "$REPO"
 }
 for kind in network filesystem; do
-	advise $kind >"$work/$kind.1.yaml" 2>"$work/$kind.err" || fail "--advise $kind: $(cat "$work/$kind.err")"
+	advise $kind >"$work/$kind.1.yaml" 2>"$work/$kind.err" ||
+		fail "--advise $kind: $(cat "$work/$kind.err")"
 	advise $kind >"$work/$kind.2.yaml" 2>&1
 	if [ -s "$work/$kind.1.yaml" ] && cmp -s "$work/$kind.1.yaml" "$work/$kind.2.yaml"; then
 		pass "--advise $kind: deterministic"
@@ -183,7 +184,9 @@ expect_eq() {
 expect_eq "NetworkPolicy: kind" "$(q .kind "$work/np.json")" '"NetworkPolicy"'
 expect_eq "NetworkPolicy: default deny" "$(q '.spec.policyTypes' "$work/np.json")" \
 	'["Ingress","Egress"]'
-expect_eq "NetworkPolicy: egress observed" "$(q '[.spec.egress[] | .to[0].ipBlock.cidr + " " + (.ports | map(.protocol + "/" + (.port|tostring)) | join(","))]' "$work/np.json")" \
+egress='[.spec.egress[] | .to[0].ipBlock.cidr + " " +
+	(.ports | map(.protocol + "/" + (.port | tostring)) | join(","))]'
+expect_eq "NetworkPolicy: egress observed" "$(q "$egress" "$work/np.json")" \
 	'["192.0.2.1/32 TCP/80","192.0.2.7/32 TCP/443","192.0.2.99/32 TCP/443"]'
 
 if validate "$work/filesystem.1.yaml" >"$work/pod.json" 2>"$work/pod.err"; then
@@ -195,9 +198,11 @@ expect_eq "Pod: read-only root" \
 	"$(q '.spec.containers[0].securityContext.readOnlyRootFilesystem' "$work/pod.json")" true
 expect_eq "Pod: emptyDir where it wrote" \
 	"$(q '[.spec.containers[0].volumeMounts[].mountPath]' "$work/pod.json")" '["/root","/tmp"]'
-expect_eq "Pod: volumes for the mounts" "$(q '[.spec.volumes[] | .name + " " + (.emptyDir|tostring)]' "$work/pod.json")" \
+expect_eq "Pod: volumes for the mounts" \
+	"$(q '[.spec.volumes[] | .name + " " + (.emptyDir | tostring)]' "$work/pod.json")" \
 	'["write-0 {}","write-1 {}"]'
-expect_eq "Pod: ran as root, so no runAsNonRoot" "$(q '.spec.securityContext' "$work/pod.json")" null
+expect_eq "Pod: ran as root, so no runAsNonRoot" \
+	"$(q '.spec.securityContext' "$work/pod.json")" null
 # The validator refuses what breaks the schemas: these checks can fail.
 sed 's/^  policyTypes:$/  policyTypes: Egress/; /^    - Ingress$/d; /^    - Egress$/d' \
 	"$work/network.1.yaml" >"$work/bad-np.yaml"
