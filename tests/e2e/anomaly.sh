@@ -233,5 +233,36 @@ else
 fi
 stop_vigild
 
+# 5. A scope that fills up while learning stops learning, and says so once.
+cat >"$work/small.yaml" <<EOC
+state_dir: $work/state-small
+anomaly:
+  learning_period: 60
+  max_tuples: 1
+EOC
+"$VIGILD" -c "$work/small.yaml" -r "$top/rules" 2>"$work/vigild4.log" &
+vigild_pid=$!
+for _ in $(seq 100); do grep -q running "$work/vigild4.log" && break; sleep 0.1; done
+in_container vigil-an-full 'cp /bin/busybox /root/bb; /root/bb true; /bin/true'
+full_msg="anomaly 'New executable in image': scope container.image.repository=$REPO holds 1 tuples"
+for _ in $(seq 100); do
+	journal_alerts VIGIL_RULE="vigil internal: anomaly baselines" | jq -r .MESSAGE \
+		>"$work/full.txt"
+	grep -qF "$full_msg" "$work/full.txt" && break
+	sleep 0.1
+done
+if [ "$(grep -cF "$full_msg" "$work/full.txt")" = 1 ]; then
+	pass "a full scope: one operational alert"
+else
+	fail "a full scope: $(cat "$work/full.txt")"
+fi
+stop_vigild
+if "$VIGILD" -c "$work/small.yaml" --baseline show "$REPO" |
+	grep -q "^New executable in image: .*: 1 tuples since .* (full: no longer learning)$"; then
+	pass "a full scope is saved as full"
+else
+	fail "a full scope is saved as full: $("$VIGILD" -c "$work/small.yaml" --baseline show)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
