@@ -78,6 +78,20 @@ static void test_good(void **state)
 	/* Never a first-match rule. */
 	assert_int_equal(rs->nbucket[VIGIL_SC_OPENAT], 0);
 	assert_int_equal(rs->nbucket[VIGIL_SC_CONNECT], 0);
+	/* But the kernel reports what they need: their syscalls, written files. */
+	{
+		static struct open_filter filter;
+		bool wanted[VIGIL_SC_MAX];
+		int sc;
+
+		rules__syscalls(rs, wanted);
+		for (sc = 0; sc < VIGIL_SC_MAX; sc++)
+			assert_int_equal(wanted[sc], sc == VIGIL_SC_OPENAT || sc == VIGIL_SC_CONNECT);
+		rules__open_filter(rs, &filter);
+		assert_true(filter.enabled);
+		assert_int_equal(filter.any_access, VIGIL_ACCESS_WRITE);
+		assert_int_equal(filter.nnames, 0);
+	}
 	rules__free(rs);
 }
 
