@@ -91,52 +91,14 @@ static int collect(const struct baseline *b, const char *scope, struct fs_seen *
 	return 0;
 }
 
-/* A DNS-1123 label from the scope's last path component. */
-static void pod__name(const char *scope, char *out, size_t len)
-{
-	const char *base = strrchr(scope, '/');
-	size_t n = 0;
-
-	base = base ? base + 1 : scope;
-	for (; *base && n + 1 < len && n < 50; base++) {
-		char c = *base;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-			c = '-';
-		if (c == '-' && (!n || out[n - 1] == '-'))
-			continue;
-		out[n++] = c;
-	}
-	while (n && out[n - 1] == '-')
-		n--;
-	snprintf(out + n, len - n, "%s", n ? "" : "app");
-}
-
-/* A double-quoted YAML string. */
-static void put_quoted(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\x%02x", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void print_advice(FILE *out, const char *scope, const struct fs_seen *f)
 {
 	char name[64];
 	size_t i;
 
-	pod__name(scope, name, sizeof(name));
+	advise__name(scope, "", name, sizeof(name));
 	fputs("# vigil: file system advice from the baselines of ", out);
-	put_quoted(out, scope);
+	advise__quoted(out, scope);
 	fputs(".\n", out);
 	if (!f->any_dirs)
 		fputs("# No anomaly item learns fd.directory for it: writes are unknown.\n", out);
@@ -161,13 +123,13 @@ static void print_advice(FILE *out, const char *scope, const struct fs_seen *f)
 		"    - name: %s\n"
 		"      image: ",
 		name);
-	put_quoted(out, scope);
+	advise__quoted(out, scope);
 	fputs("\n      securityContext:\n        readOnlyRootFilesystem: true\n", out);
 	if (f->ndirs)
 		fputs("      volumeMounts:\n", out);
 	for (i = 0; i < f->ndirs; i++) {
 		fprintf(out, "        - name: write-%zu\n          mountPath: ", i);
-		put_quoted(out, f->dirs[i]);
+		advise__quoted(out, f->dirs[i]);
 		fputc('\n', out);
 	}
 	fputs(f->ndirs ? "  volumes:\n" : "  volumes: []\n", out);

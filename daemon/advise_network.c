@@ -101,36 +101,6 @@ static int collect(const struct baseline *b, const char *scope, struct dest **ou
 	return 0;
 }
 
-/* A DNS-1123 label from the scope's last path component: "nginx-egress". */
-static void policy__name(const char *scope, char *out, size_t len)
-{
-	const char *base = strrchr(scope, '/');
-	size_t n = 0;
-
-	base = base ? base + 1 : scope;
-	for (; *base && n + 8 < len && n < 50; base++) {
-		char c = *base;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-			c = '-';
-		if (c == '-' && (!n || out[n - 1] == '-'))
-			continue;
-		out[n++] = c;
-	}
-	while (n && out[n - 1] == '-')
-		n--;
-	snprintf(out + n, len - n, "%segress", n ? "-" : "");
-}
-
-/* Text in a comment: a line break would end it. */
-static void put_comment(FILE *out, const char *s)
-{
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 ? '?' : *s, out);
-}
-
 static void print_ports(FILE *out, unsigned int port)
 {
 	fprintf(out, "        - protocol: TCP\n          port: %u\n", port);
@@ -153,9 +123,9 @@ int advise_network__print(const struct baseline *b, const char *scope, FILE *out
 		free(d);
 		return -ENOENT;
 	}
-	policy__name(scope, name, sizeof(name));
+	advise__name(scope, "egress", name, sizeof(name));
 	fputs("# vigil: the egress observed for ", out);
-	put_comment(out, scope);
+	advise__comment(out, scope);
 	fprintf(out,
 		", all else denied.\n"
 		"# Protocols are not captured: TCP is assumed, and UDP as well for port 53.\n"

@@ -1044,7 +1044,12 @@ void anomaly__tick(struct anomaly *a, struct pipeline *pl, uint64_t now_ns);
 /* Saves and frees; accepts NULL. */
 void anomaly__close(struct anomaly *a);
 
-/* advise_network.c, advise_filesystem.c: hardening advice from the baselines */
+/* advise.c, advise_network.c, advise_filesystem.c: hardening advice from the baselines */
+/* A Kubernetes name (DNS-1123 label) from a scope value and a suffix. */
+void advise__name(const char *scope, const char *suffix, char *out, size_t len);
+/* A double-quoted YAML string; text for a comment, line breaks made harmless. */
+void advise__quoted(FILE *out, const char *s);
+void advise__comment(FILE *out, const char *s);
 /* A NetworkPolicy: deny all but the egress the scope's items observed. */
 int advise_network__print(const struct baseline *b, const char *scope, FILE *out);
 /* A Pod with a read-only root and emptyDir mounts where the scope wrote,

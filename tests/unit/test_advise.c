@@ -217,9 +217,34 @@ static void test_filesystem(void **state)
 	baseline__free(b);
 }
 
+static void test_names(void **state)
+{
+	static const struct {
+		const char *scope, *suffix, *name;
+	} cases[] = {
+		{ "docker.io/library/nginx", "egress", "nginx-egress" },
+		{ "registry:5000/Team/Web_App..v2", "", "web-app-v2" },
+		{ "___", "", "app" },
+		{ "___", "egress", "egress" },
+		{ "-a-", "", "a" },
+		{ "a/", "egress", "egress" },
+		{ "x123456789x123456789x123456789x123456789x123456789x123456789", "egress",
+		  "x123456789x123456789x123456789x123456789x123456789-egress" },
+	};
+	char name[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		advise__name(cases[i].scope, cases[i].suffix, name, sizeof(name));
+		assert_string_equal(name, cases[i].name);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_network_deny_all),
 		cmocka_unit_test(test_filesystem),
