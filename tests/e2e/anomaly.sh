@@ -3,9 +3,10 @@
 # containers do (a learning period of a few seconds, from the config),
 # vigild restarts and keeps the baseline, then a new executable and a new
 # outbound destination alert in journald while the known behaviour does
-# not; a corrupt baseline file is set aside; the NetworkPolicy and the
-# filesystem advice validate against the Kubernetes schemas (kubernetes-models,
-# offline) and print the same bytes twice. Run as root:
+# not; export, reset and import give the same baseline back; the
+# NetworkPolicy and the filesystem advice validate against the Kubernetes
+# schemas (kubernetes-models, offline) and print the same bytes twice; a
+# corrupt baseline file is set aside; a full scope stops learning. Run as root:
 #   tests/e2e/anomaly.sh build/vigild
 set -uo pipefail
 
@@ -145,7 +146,37 @@ else
 	fail "learning start changed: $started1 -> $(grep -m1 learning_started "$base")"
 fi
 
-# 3. Advice: twice the same bytes, valid Kubernetes objects.
+# 3. Export, reset, import: the same baseline back, byte for byte.
+vctl() { "$VIGILD" -c "$work/vigil.yaml" "$@"; }
+vctl --baseline export "$REPO" >"$work/export.yaml"
+if grep -q '"/root/bb"' "$work/export.yaml" && ! grep -q 'scope: "localhost/vigil-test"' \
+	"$work/export.yaml"; then
+	pass "--baseline export: the scope's baselines only"
+else
+	fail "--baseline export: $(head -30 "$work/export.yaml")"
+fi
+expect_out() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: '$2', expected '$3'"; fi
+}
+expect_out "--baseline reset" "$(vctl --baseline reset "$REPO")" \
+	"4 baselines of $REPO forgotten"
+expect_out "after reset, nothing to show" "$(vctl --baseline show "$REPO")" ""
+vctl --baseline import "$work/export.yaml" && pass "--baseline import" || fail "--baseline import"
+vctl --baseline export "$REPO" >"$work/export2.yaml"
+if cmp -s "$work/export.yaml" "$work/export2.yaml"; then
+	pass "import, then export: the same bytes"
+else
+	fail "import, then export: $(diff "$work/export.yaml" "$work/export2.yaml" | head)"
+fi
+printf 'version: 1\nscopes:\n  - anomaly: x\n' >"$work/bad-import.yaml"
+if vctl --baseline import "$work/bad-import.yaml" 2>"$work/import.err"; then
+	fail "a bad import is refused"
+else
+	expect_out "a bad import is refused" "$(cat "$work/import.err")" \
+		"$work/bad-import.yaml:3:5: error: a scope needs 'scope_field'"
+fi
+
+# 4. Advice: twice the same bytes, valid Kubernetes objects.
 advise() {
 	"$VIGILD" -c "$work/vigil.yaml" --advise "$1" --scope "$REPO"
 }
@@ -216,7 +247,8 @@ for bad in bad-np bad-pod; do
 	fi
 done
 
-# 4. A corrupt baseline: set aside, reported, learning anew.
+# 5. A corrupt baseline: set aside, reported, learning anew. While vigild
+# runs, the baselines are its own.
 printf 'version: 1\nscopes: [[[\n' >"$base"
 start_vigild "$work/vigild3.log"
 if wait_alert "corrupt baseline" VIGIL_RULE="vigil internal: anomaly baselines"; then
@@ -231,9 +263,15 @@ if ls "$base".corrupt-* >/dev/null 2>&1 && kill -0 "$vigild_pid" 2>/dev/null; th
 else
 	fail "corrupt baseline set aside, vigild running"
 fi
+if vctl --baseline reset "$REPO" 2>"$work/locked.err"; then
+	fail "reset while vigild runs is refused"
+else
+	expect_out "reset while vigild runs is refused" "$(cat "$work/locked.err")" \
+		"vigild: a running vigild holds $work/state: stop it first"
+fi
 stop_vigild
 
-# 5. A scope that fills up while learning stops learning, and says so once.
+# 6. A scope that fills up while learning stops learning, and says so once.
 cat >"$work/small.yaml" <<EOC
 state_dir: $work/state-small
 anomaly:
