@@ -80,8 +80,10 @@ no_anomaly() {
 	fi
 }
 
-# What the image does, the same during learning and detection.
-KNOWN='cat /etc/hostname >/dev/null; echo x >/tmp/f; nc -w1 192.0.2.1 80; true'
+# What the image does, the same during learning and detection. Each
+# container waits a moment first: events from before vigild has read the
+# container's state (its image) feed no scope.
+KNOWN='sleep 1; cat /etc/hostname >/dev/null; echo x >/tmp/f; nc -w1 192.0.2.1 80; true'
 
 since=$(date +%s)
 
@@ -119,7 +121,8 @@ else
 	fail "restart: $(cat "$work/vigild2.log")"
 fi
 in_container vigil-an-known "$KNOWN"
-in_container vigil-an-new 'cp /bin/busybox /root/bb; /root/bb true; nc -w1 192.0.2.7 443; true'
+in_container vigil-an-new \
+	'sleep 1; cp /bin/busybox /root/bb; /root/bb true; nc -w1 192.0.2.7 443; true'
 if wait_alert "new executable" VIGIL_RULE="New executable in image" \
 	VIGIL_CONTAINER_NAME=vigil-an-new; then
 	expect_field "new executable" VIGIL_PROC_EXEPATH /root/bb
@@ -134,8 +137,8 @@ fi
 # The known container ran first: its events are behind us.
 no_anomaly "known behaviour after restart" vigil-an-known
 # alert_once: the second time, no alert.
-in_container vigil-an-again '/root/bb true 2>/dev/null; nc -w1 192.0.2.7 443; true'
-in_container vigil-an-marker 'nc -w1 192.0.2.99 443; true'
+in_container vigil-an-again 'sleep 1; /root/bb true 2>/dev/null; nc -w1 192.0.2.7 443; true'
+in_container vigil-an-marker 'sleep 1; nc -w1 192.0.2.99 443; true'
 wait_alert "marker destination" VIGIL_RULE="New outbound destination in image" \
 	VIGIL_CONTAINER_NAME=vigil-an-marker >/dev/null && pass "marker destination alerts"
 no_anomaly "a new destination alerts once" vigil-an-again
@@ -281,7 +284,7 @@ EOC
 "$VIGILD" -c "$work/small.yaml" -r "$top/rules" 2>"$work/vigild4.log" &
 vigild_pid=$!
 for _ in $(seq 100); do grep -q running "$work/vigild4.log" && break; sleep 0.1; done
-in_container vigil-an-full 'cp /bin/busybox /root/bb; /root/bb true; /bin/true'
+in_container vigil-an-full 'sleep 1; cp /bin/busybox /root/bb; /root/bb true; /bin/true'
 full_msg="anomaly 'New executable in image': scope container.image.repository=$REPO holds 1 tuples"
 for _ in $(seq 100); do
 	journal_alerts VIGIL_RULE="vigil internal: anomaly baselines" | jq -r .MESSAGE \
