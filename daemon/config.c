@@ -37,6 +37,9 @@ void config__defaults(struct config *c)
 	c->rule_matching = RULE_MATCHING_FIRST;
 	c->stats_interval_ns = 60 * NSEC_PER_SEC;
 	c->operational_interval_ns = 60 * NSEC_PER_SEC;
+	c->baseline_max_tuples = BASELINE_MAX_TUPLES_DEFAULT;
+	c->baseline_max_scopes = BASELINE_MAX_SCOPES_DEFAULT;
+	c->baseline_save_interval_ns = 60 * NSEC_PER_SEC;
 }
 
 static void sink_config__free(struct sink_config *s)
@@ -61,6 +64,8 @@ void config__free(struct config *c)
 	config__free_sinks(c);
 	free(c->metrics_address);
 	c->metrics_address = NULL;
+	free(c->state_dir);
+	c->state_dir = NULL;
 }
 
 /* Parsing */
@@ -483,6 +488,27 @@ static void metrics__key(struct cfg_parse *p, void *ctx, const char *key, const 
 	p->c->metrics_address = cfg__strdup(p, v, s);
 }
 
+static void anomaly__key(struct cfg_parse *p, void *ctx, const char *key, const yaml_node_t *k,
+			 const yaml_node_t *v)
+{
+	struct config *c = ctx;
+	double secs;
+
+	if (!strcmp(key, "learning_period")) {
+		/* Up to a year; tests use a few seconds. */
+		if (cfg__number(p, key, v, 0, false, 366 * SECONDS_MAX, &secs))
+			c->anomaly_learning_s = (uint64_t)secs;
+	} else if (!strcmp(key, "max_tuples")) {
+		cfg__whole(p, key, v, 1, MAX_KEYS_MAX, &c->baseline_max_tuples);
+	} else if (!strcmp(key, "max_scopes")) {
+		cfg__whole(p, key, v, 1, MAX_KEYS_MAX, &c->baseline_max_scopes);
+	} else if (!strcmp(key, "save_interval")) {
+		cfg__seconds(p, key, v, false, &c->baseline_save_interval_ns);
+	} else {
+		cfg__error(p, k, "unknown key '%s' in anomaly", key);
+	}
+}
+
 static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml_node_t *k,
 		     const yaml_node_t *v)
 {
@@ -510,6 +536,16 @@ static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml
 		cfg__seconds(p, key, v, true, &c->operational_interval_ns);
 	} else if (!strcmp(key, "metrics")) {
 		cfg__mapping(p, "'metrics'", v, metrics__key, NULL);
+	} else if (!strcmp(key, "state_dir")) {
+		s = cfg__scalar(p, key, v);
+		if (s && *s != '/')
+			cfg__error(p, v, "'state_dir' must be an absolute path, not '%s'", s);
+		else if (s) {
+			free(c->state_dir);
+			c->state_dir = cfg__strdup(p, v, s);
+		}
+	} else if (!strcmp(key, "anomaly")) {
+		cfg__mapping(p, "'anomaly'", v, anomaly__key, c);
 	} else {
 		cfg__error(p, k, "unknown key '%s'", key);
 	}

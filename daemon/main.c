@@ -57,6 +57,8 @@ static void usage(FILE *out)
 		"       vigild --validate PATH...\n"
 		"       vigild --replay FILE [-r RULES]...\n"
 		"       vigild --dump FILE\n"
+		"       vigild --baseline show|export [SCOPE] | import FILE | reset SCOPE\n"
+		"       vigild --advise network|filesystem --scope SCOPE\n"
 		"       vigild --list-fields | --version | --help\n"
 		"\n"
 		"  -r, --rules PATH      rule file or directory of *.yaml (repeatable; default:\n"
@@ -73,6 +75,11 @@ static void usage(FILE *out)
 		"      --replay FILE     run a capture (or JSON-lines events) through the rules;\n"
 		"                        alerts as JSON lines on stdout, a summary on stderr\n"
 		"      --dump FILE       print a capture's events as JSON lines\n"
+		"      --baseline CMD    the anomaly baselines in the state directory: show,\n"
+		"                        export (YAML), import FILE, reset SCOPE\n"
+		"      --advise KIND     hardening advice from the baselines of --scope:\n"
+		"                        network (NetworkPolicy), filesystem (Pod)\n"
+		"      --scope VALUE     a scope value, such as an image repository\n"
 		"      --list-fields     print the fields rules may use\n"
 		"  -d, --debug           debug logging\n"
 		"      --version         print the version\n"
@@ -91,7 +98,31 @@ struct options {
 	const char *replay;
 	const char *dump;
 	int debug;
+	/* --baseline CMD [ARG], --advise KIND --scope VALUE */
+	const char *baseline;
+	const char *baseline_arg;
+	const char *advise;
+	const char *scope;
 };
+
+enum { OPT_BASELINE = 512, OPT_ADVISE, OPT_SCOPE };
+
+/* The options of the commands on the state directory; false: not one of them. */
+static bool state_option(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_BASELINE:
+		o->baseline = arg;
+		return true;
+	case OPT_ADVISE:
+		o->advise = arg;
+		return true;
+	case OPT_SCOPE:
+		o->scope = arg;
+		return true;
+	}
+	return false;
+}
 
 static void add_rules_path(struct options *o, const char *path)
 {
@@ -116,6 +147,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "advise", required_argument, NULL, OPT_ADVISE },
+		{ "scope", required_argument, NULL, OPT_SCOPE },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -175,12 +209,19 @@ static void parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		default:
+			if (state_option(o, c, optarg))
+				break;
 			usage(stderr);
 			exit(2);
 		}
 	}
 	/* `--validate a.yaml b.yaml`: the rest are paths to check too. */
 	for (; optind < argc; optind++) {
+		/* `--baseline export SCOPE`, `--baseline import FILE` */
+		if (o->baseline && !o->baseline_arg) {
+			o->baseline_arg = argv[optind];
+			continue;
+		}
 		if (!o->validate) {
 			usage(stderr);
 			exit(2);
@@ -324,6 +365,24 @@ static void load_config(const struct options *o, struct config *cfg)
 		exit(2);
 }
 
+/* Anomaly items learn into the state directory, once some rules have them. */
+static void start_anomaly(const struct config *cfg, struct pipeline *pl)
+{
+	struct anomaly_config ac = {
+		.state_dir = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT,
+		.learning_s = cfg->anomaly_learning_s,
+		.limits = { .max_scopes = cfg->baseline_max_scopes,
+			    .max_tuples = cfg->baseline_max_tuples },
+		.save_interval_ns = cfg->baseline_save_interval_ns,
+	};
+
+	if (pl->anomaly || !rules__anomaly_count(pl->rules))
+		return;
+	pl->anomaly = anomaly__open(&ac);
+	if (!pl->anomaly)
+		fatalx("out of memory");
+}
+
 static void start_alerting(const struct config *cfg, struct pipeline *pl,
 			   struct metrics **metrics)
 {
@@ -361,6 +420,7 @@ static void tick(struct bpf_events *be, struct pipeline *pl, uint64_t now_ns, bo
 	uint64_t drops[VIGIL_DROP_REASON_MAX];
 
 	stats__tick(pl->counters, pl, bpf_events__drops(be, drops) < 0 ? NULL : drops, now_ns);
+	anomaly__tick(pl->anomaly, pl, now_ns);
 	/* From the event loop itself: a loop that hangs stops the keep-alives. */
 	if (watchdog)
 		sd_notify(0, "WATCHDOG=1");
@@ -412,10 +472,19 @@ int main(int argc, char **argv)
 	}
 	if (opts.dump)
 		return replay__dump(opts.dump, stdout, stderr) ? 1 : 0;
+	if (opts.baseline || opts.advise) {
+		load_config(&opts, &cfg);
+		status = opts.baseline ? baseline_cli__run(opts.baseline, opts.baseline_arg, &cfg)
+				       : advise_cli__run(opts.advise, opts.scope, &cfg);
+		config__free(&cfg);
+		return status;
+	}
 	pl.rules = rules__load(opts.rules, opts.nrules, stderr);
 	if (opts.validate) {
 		if (pl.rules)
 			printf("%zu rules ok\n", rules__count(pl.rules));
+		if (pl.rules && rules__anomaly_count(pl.rules))
+			printf("%zu anomaly items ok\n", rules__anomaly_count(pl.rules));
 		status = pl.rules ? 0 : 1;
 		rules__free(pl.rules);
 		return status;
@@ -482,6 +551,7 @@ int main(int argc, char **argv)
 	containers__set_forget_fn(pl.containers, forget_cgroup, be);
 	/* Alerts go through the sinks' queues: journald, syslog, JSON (config.c). */
 	start_alerting(&cfg, &pl, &metrics);
+	start_anomaly(&cfg, &pl);
 	if (opts.record) {
 		pl.capture = capture__create(opts.record, pl.boot_to_realtime_ns, pl.hostname);
 		if (!pl.capture)
@@ -489,8 +559,8 @@ int main(int argc, char **argv)
 	}
 	if (pl.capture)
 		proctable__foreach(pl.procs, record_process, pl.capture);
-	log_info("vigild %s running: %zu rules, %d processes", VIGIL_VERSION,
-		 rules__count(pl.rules), n);
+	log_info("vigild %s running: %zu rules, %zu anomaly items, %d processes", VIGIL_VERSION,
+		 rules__count(pl.rules), rules__anomaly_count(pl.rules), n);
 	/* Type=notify: ready once the hooks are attached and the rules loaded. */
 	sd_notifyf(0, "READY=1\nSTATUS=watching: %zu rules", rules__count(pl.rules));
 	watchdog = sd_watchdog_enabled(0, &wd_usec) > 0;
@@ -510,6 +580,7 @@ int main(int argc, char **argv)
 		if (reload_requested) {
 			reload_requested = 0;
 			reload_rules(&opts, &pl, be);
+			start_anomaly(&cfg, &pl);
 		}
 		if (reopen_requested) {
 			reopen_requested = 0;
@@ -553,6 +624,8 @@ cleanup:
 	bpf_seed__close(seed);
 	bpf_events__close(be);
 	metrics__stop(metrics);
+	/* Saved last: what was learned up to the end. */
+	anomaly__close(pl.anomaly);
 	sinks__free(pl.sinks);
 	ratelimit__free(pl.ratelimit);
 	stats__free(pl.counters);

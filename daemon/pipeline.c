@@ -74,6 +74,31 @@ static void send_alert(struct pipeline *pl, const struct alert *alert)
 	sinks__submit(pl->sinks, sink_record__from_alert(alert));
 }
 
+void pipeline__alert(struct pipeline *pl, const struct alert *alert)
+{
+	send_alert(pl, alert);
+}
+
+void pipeline__operational(struct pipeline *pl, enum rule_priority prio, const char *rule,
+			   const char *message)
+{
+	struct sink_record_spec spec = {
+		.kind = ALERT_KIND_OPERATIONAL,
+		.priority = prio,
+		.time_ns = clock__ns(CLOCK_REALTIME),
+		.rule = rule,
+		.message = message,
+	};
+	struct sink_record *rec = sink_record__new(&spec);
+
+	if (pl->sinks) {
+		sinks__submit(pl->sinks, rec);
+	} else if (rec) {
+		sink_stderr__write(rec);
+		sink_record__put(rec);
+	}
+}
+
 /* Rule evaluation time for /metrics: one event in 64 is timed, which keeps
  * two clock reads off the path of the rest. */
 static const struct rule *match_rules(struct pipeline *pl, const struct evt *evt)
@@ -159,6 +184,9 @@ int pipeline__handle(void *ctx, void *data, size_t size)
 	evt.num = pl->stats.records;
 	evt.time_ns = evt.hdr->ts_ns + pl->boot_to_realtime_ns;
 
+	/* Anomaly items learn from every event, whatever rule matches it. */
+	if (pl->anomaly)
+		anomaly__handle(pl->anomaly, pl, &evt);
 	if (pl->match_all) {
 		struct match_ctx m = { .pl = pl, .evt = &evt };
 

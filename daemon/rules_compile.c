@@ -706,7 +706,7 @@ static void rule__compile(struct ruleset *rs, struct rule *r, struct rules_diag 
 	/* Another source's rule is kept only so that appends to it work. */
 	if (r->foreign)
 		return;
-	snprintf(what, sizeof(what), "rule '%s'", r->name);
+	snprintf(what, sizeof(what), "%s '%s'", r->anomaly ? "anomaly" : "rule", r->name);
 	cc.what = what;
 	/* A rule without a condition or an output was reported by the loader. */
 	if (!r->cond.text)
@@ -748,6 +748,11 @@ static void rule__compile(struct ruleset *rs, struct rule *r, struct rules_diag 
 		if (err)
 			rules_diag__error(d, &r->output.pos[erroff], "%s: %s", what, msg);
 	}
+	if (r->anomaly && anomaly_spec__compile(r->anomaly, r->name, d)) {
+		cond__free(r->tree);
+		r->tree = NULL;
+		return;
+	}
 	cond__evttypes(r->tree, &r->evttypes, &may_false);
 	if (!r->enabled || !r->warn_evttypes)
 		return;
@@ -773,9 +778,17 @@ static int buckets__build(struct ruleset *rs)
 		for (i = 0; i < rs->nrules; i++) {
 			const struct rule *r = rs->rules[i];
 
-			if (r->enabled && r->tree && (r->evttypes & (UINT64_C(1) << sc)))
+			if (r->enabled && r->tree && !r->anomaly &&
+			    (r->evttypes & (UINT64_C(1) << sc)))
 				rs->bucket[sc][rs->nbucket[sc]++] = r;
 		}
+	}
+	rs->anomalies = calloc(rs->nrules ? rs->nrules : 1, sizeof(*rs->anomalies));
+	if (!rs->anomalies)
+		return -ENOMEM;
+	for (i = 0; i < rs->nrules; i++) {
+		if (rs->rules[i]->enabled && rs->rules[i]->tree && rs->rules[i]->anomaly)
+			rs->anomalies[rs->nanomalies++] = rs->rules[i];
 	}
 	return 0;
 }

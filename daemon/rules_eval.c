@@ -352,8 +352,9 @@ size_t rules__count(const struct ruleset *rs)
 {
 	size_t i, n = 0;
 
+	/* Anomaly items are counted apart: rules__anomaly_count. */
 	for (i = 0; rs && i < rs->nrules; i++)
-		n += rs->rules[i]->enabled && rs->rules[i]->tree;
+		n += rs->rules[i]->enabled && rs->rules[i]->tree && !rs->rules[i]->anomaly;
 	return n;
 }
 

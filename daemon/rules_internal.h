@@ -76,6 +76,7 @@ enum item_key {
 	KEY_LIST,
 	KEY_MACRO,
 	KEY_RULE,
+	KEY_ANOMALY,
 	KEY_REQUIRED_ENGINE_VERSION,
 	KEY_REQUIRED_PLUGIN_VERSIONS,
 	KEY_ITEMS,
@@ -91,6 +92,10 @@ enum item_key {
 	KEY_SKIP_UNKNOWN,
 	KEY_APPEND,
 	KEY_OVERRIDE,
+	KEY_SCOPE,
+	KEY_LEARN,
+	KEY_LEARNING_PERIOD,
+	KEY_ON_NEW,
 	KEY_MAX,
 };
 #define KEY_BIT(k) (1u << (k))
@@ -143,6 +148,9 @@ char *string__trim(const char *s);
 
 /* rules_rule.c: rule items: definitions, appends, overrides and toggles */
 void loader__rule(struct loader *ld, struct item *it);
+/* A rule (or anomaly item) defined anew from the item's keys; NULL after an
+ * error that left nothing to attach to. */
+struct rule *loader__rule_define(struct loader *ld, struct item *it);
 void rule__free(struct rule *r);
 struct rule *ruleset__rule(const struct ruleset *rs, const char *name);
 
@@ -560,6 +568,7 @@ struct rule {
 	struct cond *tree;
 	uint64_t evttypes;
 	struct output_tmpl tmpl;
+	struct anomaly_spec *anomaly; /* an anomaly item (rules_anomaly.c); NULL for a rule */
 };
 
 struct ruleset {
@@ -577,6 +586,10 @@ struct ruleset {
 	 * the events without one. */
 	const struct rule **bucket[VIGIL_SC_MAX];
 	size_t nbucket[VIGIL_SC_MAX];
+	/* Enabled anomaly items, in load order: never in the buckets, they do
+	 * not take part in first-match. */
+	const struct rule **anomalies;
+	size_t nanomalies;
 };
 
 /* After every file is read: lists, macros, rules, buckets. Returns 0 or -EINVAL. */
@@ -584,5 +597,26 @@ int rules__compile(struct ruleset *rs, struct rules_diag *d);
 
 /* rules_eval.c */
 bool cond__eval(const struct cond *c, const struct evt *evt);
+
+/* rules_anomaly.c: anomaly items: a rule whose matches feed a baseline */
+struct anomaly_spec {
+	char *scope;                        /* the scope's field, as written */
+	struct srcpos scope_pos;
+	char *learn[ANOMALY_FIELDS_MAX];    /* the tuple's fields, as written */
+	struct srcpos learn_pos[ANOMALY_FIELDS_MAX];
+	size_t nlearn;
+	uint64_t learning_s;                /* from a scope's first event */
+	bool alert_once;                    /* on_new: alert once and learn it */
+	/* compiled */
+	struct field_ref scope_ref;
+	struct field_ref learn_ref[ANOMALY_FIELDS_MAX];
+	bool compiled;
+};
+void loader__anomaly(struct loader *ld, struct item *it);
+void anomaly_spec__free(struct anomaly_spec *a);
+/* Resolves the scope and tuple fields; errors to d. 0 or -EINVAL. */
+int anomaly_spec__compile(struct anomaly_spec *a, const char *name, struct rules_diag *d);
+/* "30s", "15m", "24h", "7d" or a number of seconds; false when it is none. */
+bool duration__parse(const char *s, uint64_t *seconds);
 
 #endif /* VIGIL_RULES_INTERNAL_H */

@@ -161,6 +161,7 @@ const char *const item_key_names[KEY_MAX] = {
 	[KEY_LIST] = "list",
 	[KEY_MACRO] = "macro",
 	[KEY_RULE] = "rule",
+	[KEY_ANOMALY] = "anomaly",
 	[KEY_REQUIRED_ENGINE_VERSION] = "required_engine_version",
 	[KEY_REQUIRED_PLUGIN_VERSIONS] = "required_plugin_versions",
 	[KEY_ITEMS] = "items",
@@ -176,6 +177,10 @@ const char *const item_key_names[KEY_MAX] = {
 	[KEY_SKIP_UNKNOWN] = "skip-if-unknown-filter",
 	[KEY_APPEND] = "append",
 	[KEY_OVERRIDE] = "override",
+	[KEY_SCOPE] = "scope",
+	[KEY_LEARN] = "learn",
+	[KEY_LEARNING_PERIOD] = "learning_period",
+	[KEY_ON_NEW] = "on_new",
 };
 
 #define K(k) KEY_BIT(KEY_##k)
@@ -188,6 +193,9 @@ static const unsigned int kind_keys[KIND_LAST + 1] = {
 	[KEY_RULE] = K(RULE) | K(DESC) | K(CONDITION) | K(OUTPUT) | K(PRIORITY) | K(TAGS) |
 		     K(ENABLED) | K(EXCEPTIONS) | K(SOURCE) | K(WARN_EVTTYPES) |
 		     K(SKIP_UNKNOWN) | K(APPEND) | K(OVERRIDE),
+	[KEY_ANOMALY] = K(ANOMALY) | K(DESC) | K(SCOPE) | K(LEARN) | K(CONDITION) | K(OUTPUT) |
+			K(PRIORITY) | K(TAGS) | K(ENABLED) | K(EXCEPTIONS) | K(LEARNING_PERIOD) |
+			K(ON_NEW),
 	[KEY_REQUIRED_ENGINE_VERSION] = K(REQUIRED_ENGINE_VERSION),
 	[KEY_REQUIRED_PLUGIN_VERSIONS] = K(REQUIRED_PLUGIN_VERSIONS),
 };
@@ -209,7 +217,7 @@ static bool item__read(struct loader *ld, const struct ynode *n, struct item *it
 	it->kind = KEY_MAX;
 	if (n->type != YNODE_MAP) {
 		rules_diag__error(ld->d, &pos,
-				  "expected a mapping with a 'list', 'macro' or 'rule' key");
+				  "expected a mapping with a 'list', 'macro', 'rule' or 'anomaly' key");
 		return false;
 	}
 	for (i = 0; i + 1 < n->nkids; i += 2) {
@@ -232,8 +240,8 @@ static bool item__read(struct loader *ld, const struct ynode *n, struct item *it
 	}
 	if (it->kind == KEY_MAX) {
 		rules_diag__error(ld->d, &pos,
-				  "item has no 'list', 'macro', 'rule', 'required_engine_version' "
-				  "or 'required_plugin_versions' key");
+				  "item has no 'list', 'macro', 'rule', 'anomaly', "
+				  "'required_engine_version' or 'required_plugin_versions' key");
 		return false;
 	}
 	return true;
@@ -810,6 +818,9 @@ static void loader__item(struct loader *ld, const struct ynode *n)
 	case KEY_RULE:
 		loader__rule(ld, &it);
 		break;
+	case KEY_ANOMALY:
+		loader__anomaly(ld, &it);
+		break;
 	default:
 		break;
 	}
@@ -984,6 +995,7 @@ void rules__free(struct ruleset *rs)
 	free(rs->lists);
 	for (i = 0; i < VIGIL_SC_MAX; i++)
 		free(rs->bucket[i]);
+	free(rs->anomalies);
 	strings__free(rs->files, rs->nfiles);
 	strpool__free(rs->pool);
 	free(rs);

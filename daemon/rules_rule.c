@@ -52,6 +52,8 @@ static void rule__clear(struct rule *r)
 	exceptions__free(r->exceptions, r->nexceptions);
 	cond__free(r->tree);
 	output__free(&r->tmpl);
+	anomaly_spec__free(r->anomaly);
+	r->anomaly = NULL;
 	r->desc = NULL;
 	r->tags = NULL;
 	r->ntags = 0;
@@ -340,7 +342,7 @@ static void loader__rule_toggle(struct loader *ld, struct item *it)
 	r->enabled = enabled;
 }
 
-static void loader__rule_define(struct loader *ld, struct item *it)
+struct rule *loader__rule_define(struct loader *ld, struct item *it)
 {
 	static const enum item_key required[] = { KEY_DESC, KEY_CONDITION, KEY_OUTPUT,
 						  KEY_PRIORITY };
@@ -371,7 +373,13 @@ static void loader__rule_define(struct loader *ld, struct item *it)
 			rules_diag__error(ld->d, &pos,
 					  "rule '%s' is defined again with another source",
 					  it->name);
-			return;
+			return NULL;
+		}
+		/* Rules and anomaly items share names: one cannot become the other. */
+		if (!r->anomaly != (it->kind == KEY_RULE)) {
+			rules_diag__error(ld->d, &pos, "'%s' is defined before as %s",
+					  it->name, r->anomaly ? "an anomaly item" : "a rule");
+			return NULL;
 		}
 		/* Defined again: replaced, keeping its place in the order. */
 		rule__clear(r);
@@ -380,13 +388,13 @@ static void loader__rule_define(struct loader *ld, struct item *it)
 		if (!r || !(r->name = strdup(it->name))) {
 			free(r);
 			loader__nomem(ld, it);
-			return;
+			return NULL;
 		}
 		r->index = ld->rs->next_index++;
 		if (ruleset__push(ld->rs, r)) {
 			rule__free(r);
 			loader__nomem(ld, it);
-			return;
+			return NULL;
 		}
 	}
 	r->pos = pos;
@@ -399,7 +407,7 @@ static void loader__rule_define(struct loader *ld, struct item *it)
 	desc = item__string(ld, it, KEY_DESC);
 	if (desc && !(r->desc = string__trim(desc->value))) {
 		loader__nomem(ld, it);
-		return;
+		return NULL;
 	}
 	if (it->val[KEY_CONDITION])
 		rule__text(ld, it, KEY_CONDITION, &r->cond);
@@ -411,6 +419,7 @@ static void loader__rule_define(struct loader *ld, struct item *it)
 		rule__tags(ld, it, r, false);
 	if (it->val[KEY_EXCEPTIONS])
 		rule__exceptions(ld, it, r, false);
+	return r;
 }
 
 void loader__rule(struct loader *ld, struct item *it)
@@ -428,6 +437,14 @@ void loader__rule(struct loader *ld, struct item *it)
 	}
 	if (!item__overrides(ld, it, rule_appendable, rule_replaceable))
 		return;
+	if ((append || it->has_override) && ruleset__rule(ld->rs, it->name) &&
+	    ruleset__rule(ld->rs, it->name)->anomaly) {
+		rules_diag__error(ld->d, &pos,
+				  "rule '%s': '%s' is an anomaly item, which is only ever "
+				  "defined again, whole",
+				  it->name, it->name);
+		return;
+	}
 	if (append && it->has_override) {
 		rules_diag__error(ld->d, &pos,
 				  "rule '%s': 'append' and 'override' cannot be used together: "

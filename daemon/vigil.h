@@ -412,6 +412,27 @@ const char *rule__name(const struct rule *r);
 enum rule_priority rule__priority(const struct rule *r);
 size_t rule__ntags(const struct rule *r);
 const char *rule__tag(const struct rule *r, size_t i);
+/* rules_anomaly.c: anomaly items (docs/rules.md), matched apart from the rules */
+#define ANOMALY_FIELDS_MAX 4
+#define ANOMALY_VALUE_MAX 1024 /* a rendered value, with its NUL; longer ones are not learned */
+struct anomaly_match {
+	const struct rule *rule;
+	const char *anomaly;          /* the item's name */
+	const char *scope_field;      /* "container.image.repository" */
+	const char *scope;            /* its value for this event */
+	const char *const *fields;    /* the tuple's fields, as written */
+	const char *values[ANOMALY_FIELDS_MAX];
+	size_t nfields;
+	uint64_t learning_s;
+	bool alert_once;              /* on_new: alert_once; else alert_always */
+};
+typedef void (*anomaly_match_fn)(void *ctx, const struct anomaly_match *m);
+/* Calls fn for each enabled anomaly item whose condition holds and whose
+ * scope and tuple fields all have values; returns how many. Events outside
+ * containers feed no scope. */
+size_t rules__match_anomalies(const struct ruleset *rs, const struct evt *evt,
+			      anomaly_match_fn fn, void *ctx);
+size_t rules__anomaly_count(const struct ruleset *rs);
 /* fields.c: every field a condition or output can name, for --list-fields. */
 void fields__print(FILE *out);
 
@@ -700,7 +721,13 @@ struct config {
 	uint64_t stats_interval_ns;       /* 0: no stats entries */
 	uint64_t operational_interval_ns; /* between two operational alerts, at least */
 	char *metrics_address;            /* "127.0.0.1:9376"; NULL: no HTTP endpoint */
+	char *state_dir;                  /* baselines; NULL: the default below */
+	uint64_t anomaly_learning_s;      /* 0: each anomaly item's learning_period */
+	size_t baseline_max_tuples;       /* per scope */
+	size_t baseline_max_scopes;
+	uint64_t baseline_save_interval_ns;
 };
+#define STATE_DIR_DEFAULT "/var/lib/vigil"
 /* The command line's say, over the file's. */
 struct config_flags {
 	const char *syslog[SINKS_MAX];    /* --syslog: replace the file's syslog sinks */
@@ -894,6 +921,7 @@ struct pipeline {
 	struct ratelimit *ratelimit; /* NULL: no limit */
 	struct stats *counters;      /* NULL: not counted per rule */
 	bool match_all;              /* rule_matching: all (config.c) */
+	struct anomaly *anomaly;     /* NULL: anomaly items are not run */
 	struct alert alert;        /* rendered in place: no allocation per alert */
 };
 
@@ -901,6 +929,11 @@ struct pipeline {
 void pipeline__init(struct pipeline *pl);
 /* A bpf_event_fn: handles one ring buffer record. */
 int pipeline__handle(void *pl, void *data, size_t size);
+/* An alert through the rate limit to the sinks (or straight out without them). */
+void pipeline__alert(struct pipeline *pl, const struct alert *alert);
+/* One of vigild's own operational alerts. */
+void pipeline__operational(struct pipeline *pl, enum rule_priority prio, const char *rule,
+			   const char *message);
 /* A process that exists already, as an exec record: into the table, no rules. */
 int pipeline__seed_process(struct pipeline *pl, const void *data, size_t size);
 
@@ -915,5 +948,117 @@ struct replay_stats {
 int replay__run(struct pipeline *pl, const char *path, FILE *err, struct replay_stats *st);
 /* Prints a capture's entries (or a JSON-lines file's events) as JSON lines. */
 int replay__dump(const char *path, FILE *out, FILE *err);
+
+/* baseline.c: what each anomaly item saw, per scope value, in bounded memory */
+struct baseline_limits {
+	size_t max_scopes;  /* (item, scope value) pairs */
+	size_t max_tuples;  /* per pair */
+};
+#define BASELINE_MAX_SCOPES_DEFAULT 4096
+#define BASELINE_MAX_TUPLES_DEFAULT 1024
+struct baseline_key {
+	const char *anomaly;
+	const char *scope_field;
+	const char *scope;
+	const char *const *fields;
+	size_t nfields;
+};
+struct baseline_scope {
+	char *anomaly;
+	char *scope_field;
+	char *scope;
+	char *fields[ANOMALY_FIELDS_MAX];
+	size_t nfields;
+	int64_t started;   /* wall clock seconds of the first event: learning starts */
+	bool full;         /* max_tuples reached while learning: learns no more */
+	char **tuples;     /* nfields NUL-terminated values back to back; sorted */
+	size_t ntuples;
+	size_t cap;
+};
+enum baseline_verdict {
+	BASELINE_LEARNED,   /* learning: a new tuple, added */
+	BASELINE_KNOWN,     /* seen before */
+	BASELINE_NEW,       /* after learning, never seen: alert (added when alert_once) */
+	BASELINE_FULL,      /* learning, and no room for it: learning stops (once per scope) */
+	BASELINE_UNTRACKED, /* no room for another scope (once) */
+	BASELINE_IGNORED,   /* learning stopped, or the scope is untracked */
+};
+struct baseline;
+struct baseline *baseline__new(const struct baseline_limits *lim);
+void baseline__free(struct baseline *b);
+int baseline__observe(struct baseline *b, const struct baseline_key *k,
+		      const char *const *values, int64_t now_s, uint64_t learning_s,
+		      bool alert_once, enum baseline_verdict *verdict);
+size_t baseline__count(const struct baseline *b);
+/* Scopes sorted by item name, then scope value. */
+const struct baseline_scope *baseline__at(const struct baseline *b, size_t i);
+/* Takes s (freed on error), replacing any scope of the same item and value. */
+int baseline__put(struct baseline *b, struct baseline_scope *s);
+/* Forgets every item's scope of this value; returns how many. */
+size_t baseline__remove(struct baseline *b, const char *scope);
+bool baseline__dirty(const struct baseline *b);
+void baseline__set_clean(struct baseline *b);
+void baseline_scope__free(struct baseline_scope *s);
+/* Adds a tuple to a scope being built (an import); 0 when it was there already. */
+int baseline_scope__add(struct baseline_scope *s, const char *const *values);
+const struct baseline_limits *baseline__limits(const struct baseline *b);
+/* The i-th value of a tuple. */
+const char *baseline_tuple__value(const char *tuple, size_t i);
+/* -1 when the scope does not learn this field. */
+int baseline_scope__field(const struct baseline_scope *s, const char *field);
+
+/* baseline_yaml.c: baselines as YAML a person can review and keep in git */
+#define BASELINE_FILE_MAX (16u << 20)
+/* The scopes of value scope (NULL: all), sorted. */
+int baseline__export(const struct baseline *b, const char *scope, FILE *out);
+/* Reads text (name is for messages, "name:line:col: error: ...") into b: all
+ * or nothing. 0, -EINVAL after errors, -ENOMEM. */
+int baseline__import(struct baseline *b, const char *name, const char *text, size_t len,
+		     FILE *err);
+
+/* baseline_file.c: STATE_DIR/baseline.yaml */
+#define BASELINE_FILE_NAME "baseline.yaml"
+/* Reads path into b. -ENOENT: no file. A file that is not a baseline gives
+ * -EINVAL and, when aside is given, is renamed to path.corrupt-EPOCH, which
+ * aside then names. */
+int baseline__load_file(struct baseline *b, const char *path, FILE *err, char *aside,
+			size_t asidelen);
+/* Atomically: a temporary file, fsync, rename, fsync of the directory. */
+int baseline__save_file(const struct baseline *b, const char *path);
+/* STATE_DIR/baseline.lock, held while a vigild runs: an fd, -EWOULDBLOCK
+ * when held elsewhere, or -errno. Creates the directory (0700). */
+int baseline__lock(const char *state_dir);
+
+/* anomaly.c: anomaly items in the running daemon */
+struct anomaly_config {
+	const char *state_dir;
+	uint64_t learning_s;          /* 0: each item's own */
+	struct baseline_limits limits;
+	uint64_t save_interval_ns;
+};
+struct anomaly;
+/* Loads the saved baselines (a corrupt file is set aside and reported). */
+struct anomaly *anomaly__open(const struct anomaly_config *c);
+void anomaly__handle(struct anomaly *a, struct pipeline *pl, const struct evt *evt);
+/* Reports what is pending, saves when due (monotonic now_ns). */
+void anomaly__tick(struct anomaly *a, struct pipeline *pl, uint64_t now_ns);
+/* Saves and frees; accepts NULL. */
+void anomaly__close(struct anomaly *a);
+
+/* advise.c, advise_network.c, advise_filesystem.c: hardening advice from the baselines */
+/* A Kubernetes name (DNS-1123 label) from a scope value and a suffix. */
+void advise__name(const char *scope, const char *suffix, char *out, size_t len);
+/* A double-quoted YAML string; text for a comment, line breaks made harmless. */
+void advise__quoted(FILE *out, const char *s);
+void advise__comment(FILE *out, const char *s);
+/* A NetworkPolicy: deny all but the egress the scope's items observed. */
+int advise_network__print(const struct baseline *b, const char *scope, FILE *out);
+/* A Pod with a read-only root and emptyDir mounts where the scope wrote,
+ * runAsNonRoot unless it ran as uid 0. */
+int advise_filesystem__print(const struct baseline *b, const char *scope, FILE *out);
+
+/* baseline_cli.c: vigild --baseline and --advise, on the state directory */
+int baseline_cli__run(const char *cmd, const char *arg, const struct config *cfg);
+int advise_cli__run(const char *kind, const char *scope, const struct config *cfg);
 
 #endif /* VIGIL_H */

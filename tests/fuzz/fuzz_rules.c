@@ -3,7 +3,8 @@
  * libFuzzer target: the input is a rules file, loaded the way the daemon
  * loads one (through a path: a memfd), diagnostics to /dev/null. What
  * loads is then matched against events of every kind, every matching rule
- * rendered, so that evaluation and outputs are fuzzed with the loader.
+ * rendered, so that evaluation and outputs are fuzzed with the loader;
+ * anomaly items too, with their scopes and tuples.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +20,11 @@ static struct fuzz_events fe;
 static void render(void *ctx, const struct rule *r)
 {
 	output__render(r, ctx, &alert);
+}
+
+static void render_anomaly(void *ctx, const struct anomaly_match *m)
+{
+	output__render(m->rule, ctx, &alert);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -42,8 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	rs = rules__load(paths, 1, devnull);
 	if (rs) {
-		for (i = 0; i < FUZZ_EVENTS; i++)
+		for (i = 0; i < FUZZ_EVENTS; i++) {
 			rules__match_all(rs, &fe.evt[i], render, &fe.evt[i]);
+			rules__match_anomalies(rs, &fe.evt[i], render_anomaly, &fe.evt[i]);
+		}
 	}
 	rules__free(rs);
 	return 0;

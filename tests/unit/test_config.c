@@ -77,6 +77,13 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->stats_interval_ns, 60 * S);
 	assert_int_equal(c->operational_interval_ns, 60 * S);
 	assert_null(c->metrics_address);
+	/* NULL is the default state directory: the shipped file names it. */
+	if (c->state_dir)
+		assert_string_equal(c->state_dir, STATE_DIR_DEFAULT);
+	assert_int_equal(c->anomaly_learning_s, 0);
+	assert_int_equal(c->baseline_max_scopes, 4096);
+	assert_int_equal(c->baseline_max_tuples, 1024);
+	assert_int_equal(c->baseline_save_interval_ns, 60 * S);
 }
 
 static void test_defaults(void **state)
@@ -363,6 +370,52 @@ static void test_flags(void **state)
 	config__free(&c);
 }
 
+static void test_anomaly_keys(void **state)
+{
+	char *errors, expected[1024];
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c,
+		"state_dir: /srv/vigil\n"
+		"anomaly:\n"
+		"  learning_period: 5\n"
+		"  max_scopes: 10\n"
+		"  max_tuples: 20\n"
+		"  save_interval: 0.5\n",
+		&errors), 0);
+	assert_string_equal(errors, "");
+	assert_string_equal(c.state_dir, "/srv/vigil");
+	assert_int_equal(c.anomaly_learning_s, 5);
+	assert_int_equal(c.baseline_max_scopes, 10);
+	assert_int_equal(c.baseline_max_tuples, 20);
+	assert_int_equal(c.baseline_save_interval_ns, S / 2);
+	free(errors);
+	config__free(&c);
+
+	assert_int_equal(load(&c,
+		"state_dir: var/lib/vigil\n"
+		"anomaly:\n"
+		"  learning_period: -1\n"
+		"  max_tuples: 0\n"
+		"  save_interval: 0\n"
+		"  learning: 5\n",
+		&errors), -EINVAL);
+	snprintf(expected, sizeof(expected),
+		 "%1$s:1:12: error: 'state_dir' must be an absolute path, not 'var/lib/vigil'\n"
+		 "%1$s:3:20: error: 'learning_period' must be a number from 0 to 3.16224e+07, "
+		 "not '-1'\n"
+		 "%1$s:4:15: error: 'max_tuples' must be a whole number from 1 to 1048576, not "
+		 "'0'\n"
+		 "%1$s:5:18: error: 'save_interval' must be a number above 0, at most 86400, not "
+		 "'0'\n"
+		 "%1$s:6:3: error: unknown key 'learning' in anomaly\n",
+		 path);
+	assert_string_equal(errors, expected);
+	free(errors);
+	config__free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_anomaly_keys),
 		cmocka_unit_test(test_flags),
 	};
 

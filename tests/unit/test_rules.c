@@ -98,9 +98,9 @@ static const struct {
 	  DATA "bad_yaml.yaml:3:16: error: invalid YAML: mapping values are not allowed in this "
 	       "context\n" },
 	{ DATA "bad_items.yaml",
-	  DATA "bad_items.yaml:2:3: error: expected a mapping with a 'list', 'macro' or 'rule' "
-	       "key\n"
-	  DATA "bad_items.yaml:3:3: error: item has no 'list', 'macro', 'rule', "
+	  DATA "bad_items.yaml:2:3: error: expected a mapping with a 'list', 'macro', 'rule' or "
+	       "'anomaly' key\n"
+	  DATA "bad_items.yaml:3:3: error: item has no 'list', 'macro', 'rule', 'anomaly', "
 	       "'required_engine_version' or 'required_plugin_versions' key\n"
 	  DATA "bad_items.yaml:5:3: error: item has both 'list' and 'macro' keys\n"
 	  DATA "bad_items.yaml:8:14: error: list 'bad_items': 'items' must be a sequence of "
@@ -779,11 +779,13 @@ static void test_default_rules_load(void **state)
 		assert_int_equal(wanted[i], i >= VIGIL_SC_EXECVE && i <= VIGIL_SC_SETRESUID);
 	rules__free(rs);
 
-	/* As the daemon loads it: the directory. */
+	/* As the daemon loads it: the directory, with vigil_anomaly.yaml's four
+	 * anomaly items, counted apart. */
 	rs = load(&dir, 1, &said);
 	assert_non_null(rs);
 	assert_string_equal(said, "");
 	assert_int_equal(rules__count(rs), ARRAY_SIZE(default_rules));
+	assert_int_equal(rules__anomaly_count(rs), 4);
 	free(said);
 	rules__free(rs);
 }
