@@ -37,6 +37,7 @@ void config__defaults(struct config *c)
 	c->rule_matching = RULE_MATCHING_FIRST;
 	c->stats_interval_ns = 60 * NSEC_PER_SEC;
 	c->operational_interval_ns = 60 * NSEC_PER_SEC;
+	c->proc_ancestry_depth = PROC_ANCESTRY_DEPTH_DEFAULT;
 }
 
 static void sink_config__free(struct sink_config *s)
@@ -510,6 +511,8 @@ static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml
 		cfg__seconds(p, key, v, true, &c->operational_interval_ns);
 	} else if (!strcmp(key, "metrics")) {
 		cfg__mapping(p, "'metrics'", v, metrics__key, NULL);
+	} else if (!strcmp(key, "proc_ancestry_depth")) {
+		cfg__whole(p, key, v, 1, PROC_ANCESTRY_DEPTH_MAX, &c->proc_ancestry_depth);
 	} else {
 		cfg__error(p, k, "unknown key '%s'", key);
 	}

@@ -440,6 +440,7 @@ int main(int argc, char **argv)
 	pl.procs = proctable__new(PROCTABLE_CAPACITY);
 	if (!pl.procs)
 		fatalx("out of memory");
+	proctable__set_ancestry_depth(pl.procs, cfg.proc_ancestry_depth);
 	pipeline__init(&pl);
 
 	wanted_syscalls(&opts, pl.rules, bpf_config.syscalls);

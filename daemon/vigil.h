@@ -215,6 +215,7 @@ struct process {
 	char *env;         /* environment strings back to back, NUL-separated */
 	uint32_t env_len;
 	bool exited;       /* kept a while so that children find their parent */
+	uint64_t last_seen; /* the table's clock at its last event: eviction goes by it */
 };
 
 struct evt;
@@ -230,7 +231,17 @@ size_t proctable__count(const struct proctable *pt);
 /* Calls fn for every process, in no particular order. */
 void proctable__foreach(const struct proctable *pt,
 			void (*fn)(const struct process *p, void *ctx), void *ctx);
+/* New processes the table had no room for, even after evicting. */
 uint64_t proctable__refused(const struct proctable *pt);
+/* Entries evicted to make room: exited ones first, oldest first; then the
+ * live one seen least recently, never the event's process or its ancestors. */
+uint64_t proctable__evictions(const struct proctable *pt);
+/* How many generations proc.aname[N], proc.apid[N] and the other ancestor
+ * fields walk up the table (config: proc_ancestry_depth). */
+#define PROC_ANCESTRY_DEPTH_DEFAULT 16
+#define PROC_ANCESTRY_DEPTH_MAX 64
+void proctable__set_ancestry_depth(struct proctable *pt, unsigned int depth);
+unsigned int proctable__ancestry_depth(const struct proctable *pt);
 
 /* decode.c: validating a ring buffer record into a decoded event */
 struct evt {
@@ -699,6 +710,7 @@ struct config {
 	uint64_t stats_interval_ns;       /* 0: no stats entries */
 	uint64_t operational_interval_ns; /* between two operational alerts, at least */
 	char *metrics_address;            /* "127.0.0.1:9376"; NULL: no HTTP endpoint */
+	size_t proc_ancestry_depth;       /* generations proc.aname[N] and friends walk */
 };
 /* The command line's say, over the file's. */
 struct config_flags {
@@ -738,6 +750,7 @@ struct stats_snapshot {
 	struct sink_stats sinks[SINKS_MAX];
 	size_t nsinks;
 	size_t processes;
+	uint64_t process_evictions;
 	size_t containers;
 	uint64_t rss_bytes;
 	const struct rule_count *rules;
