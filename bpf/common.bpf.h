@@ -13,6 +13,7 @@
 #include "missing_defs.h"
 #include "maps.bpf.h"
 #include "core_fixes.bpf.h"
+#include "cgroup.bpf.h"
 
 /* Below this much unread data a record does not wake vigild up: it polls on
  * a short timeout instead, which saves a wakeup per event under load. */
@@ -91,7 +92,7 @@ static __always_inline void fill_header(struct vigil_event_header *h, struct tas
 	h->syscall = syscall;
 	h->ts_ns = bpf_ktime_get_boot_ns();
 	h->retval = retval;
-	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->cgroup_id = current_cgroup_id(task);
 	h->pid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
 	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
@@ -128,7 +129,7 @@ static __always_inline void announce_cgroup(struct task_struct *task, __u64 cgro
 	ev->id = cgroup_id;
 	ev->depth = 0;
 	ev->flags = 0;
-	kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	kn = BPF_CORE_READ(task_cgroup(task), kn);
 	for (i = 0; i < VIGIL_CGROUP_DEPTH_MAX; i++) {
 		parent = kn ? kernfs_parent(kn) : NULL;
 		if (!parent)

@@ -134,7 +134,7 @@ static __always_inline int emit_process(struct bpf_iter_meta *meta, struct task_
 	h->syscall = VIGIL_SC_EXECVE;
 	h->ts_ns = BPF_CORE_READ(task, start_boottime);
 	h->retval = 0;
-	h->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	h->cgroup_id = task_cgroup_id(task);
 	h->pid = BPF_CORE_READ(task, tgid);
 	h->tid = BPF_CORE_READ(task, pid);
 	h->ppid = BPF_CORE_READ(task, real_parent, tgid);

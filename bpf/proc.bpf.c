@@ -44,8 +44,8 @@ int BPF_PROG(handle__sched_process_exit, struct task_struct *p)
 	return 0;
 }
 
-/* A cgroup of the default hierarchy went away: vigild forgets it. Ids of
- * other hierarchies are numbered apart and would collide. */
+/* A cgroup of the hierarchy events are attributed by went away: vigild
+ * forgets it. */
 SEC("tp_btf/cgroup_rmdir")
 int BPF_PROG(handle__cgroup_rmdir, struct cgroup *cgrp, const char *path)
 {
@@ -53,7 +53,7 @@ int BPF_PROG(handle__cgroup_rmdir, struct cgroup *cgrp, const char *path)
 	struct vigil_cgroup_rmdir_event *ev;
 	__u64 id;
 
-	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+	if (!cgroup_is_tracked(cgrp, task))
 		return 0;
 	id = BPF_CORE_READ(cgrp, kn, id);
 	bpf_map_delete_elem(&cgroups_announced, &id);

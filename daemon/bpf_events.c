@@ -211,6 +211,7 @@ int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *co
 	if (err)
 		goto err_destroy;
 	be->skel->rodata->targ_self_tgid = config->ignore_tgid;
+	be->skel->rodata->targ_cgroup_source = config->cgroup_source;
 	err = bpf_map__set_max_entries(be->skel->maps.events, config->ringbuf_bytes);
 	if (!err)
 		err = bpf_map__set_max_entries(be->skel->maps.event_scratch, be->ncpus);

@@ -61,7 +61,7 @@ static int keep_iterator_maps(struct vigil_iter *skel)
 }
 
 /* Opens and loads one of the two programs; the other is not loaded. */
-static int load_iterator(struct bpf_seed *s, bool sleepable)
+static int load_iterator(struct bpf_seed *s, bool sleepable, enum vigil_cgroup_source source)
 {
 	int err;
 
@@ -74,6 +74,7 @@ static int load_iterator(struct bpf_seed *s, bool sleepable)
 		err = -EINVAL;
 		goto err_destroy;
 	}
+	s->skel->rodata->targ_cgroup_source = source;
 	err = keep_iterator_maps(s->skel);
 	if (err)
 		goto err_destroy;
@@ -93,7 +94,7 @@ err_destroy:
 	return err;
 }
 
-int bpf_seed__open(struct bpf_seed **out)
+int bpf_seed__open(struct bpf_seed **out, enum vigil_cgroup_source source)
 {
 	struct bpf_seed *s;
 	int err;
@@ -101,11 +102,11 @@ int bpf_seed__open(struct bpf_seed **out)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	err = load_iterator(s, true);
+	err = load_iterator(s, true, source);
 	if (err) {
 		log_debug("sleepable task iterator: %s; trying without argv and environment",
 			  strerror(-err));
-		err = load_iterator(s, false);
+		err = load_iterator(s, false, source);
 	}
 	if (err) {
 		free(s);

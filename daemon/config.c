@@ -40,6 +40,7 @@ void config__defaults(struct config *c)
 	c->baseline_max_tuples = BASELINE_MAX_TUPLES_DEFAULT;
 	c->baseline_max_scopes = BASELINE_MAX_SCOPES_DEFAULT;
 	c->baseline_save_interval_ns = 60 * NSEC_PER_SEC;
+	c->proc_ancestry_depth = PROC_ANCESTRY_DEPTH_DEFAULT;
 }
 
 static void sink_config__free(struct sink_config *s)
@@ -546,6 +547,8 @@ static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml
 		}
 	} else if (!strcmp(key, "anomaly")) {
 		cfg__mapping(p, "'anomaly'", v, anomaly__key, c);
+	} else if (!strcmp(key, "proc_ancestry_depth")) {
+		cfg__whole(p, key, v, 1, PROC_ANCESTRY_DEPTH_MAX, &c->proc_ancestry_depth);
 	} else {
 		cfg__error(p, k, "unknown key '%s'", key);
 	}

@@ -4,8 +4,8 @@
  * ancestors. An exec carries the new process's state in the event itself;
  * other events read it from the process table, as it was at the last exec
  * (vigil does not follow chdir, so proc.cwd is the cwd the program was
- * started in). Ancestors are looked up in the process table, at most
- * FIELD_ANCESTORS_MAX generations up.
+ * started in). Ancestors are looked up in the process table, at most the
+ * table's ancestry depth (proc_ancestry_depth) generations up.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -17,7 +17,8 @@ const struct process *process__ancestor(const struct evt *evt, int32_t generatio
 	const struct process *p = evt->parent;
 	int32_t g;
 
-	if (generation < 1 || generation > FIELD_ANCESTORS_MAX)
+	if (generation < 1 || generation > FIELD_ANCESTORS_MAX ||
+	    (evt->procs && (uint32_t)generation > proctable__ancestry_depth(evt->procs)))
 		return NULL;
 	if (!p && evt->procs)
 		p = proctable__lookup(evt->procs, evt->proc ? evt->proc->ppid : evt->hdr->ppid);

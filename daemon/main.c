@@ -451,6 +451,7 @@ int main(int argc, char **argv)
 	struct options opts = { 0 };
 	struct bpf_events *be = NULL;
 	struct bpf_seed *seed = NULL;
+	enum cgroup_layout layout;
 	uint64_t caps_kept;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct sigaction hup = { .sa_handler = on_reload_signal };
@@ -509,12 +510,17 @@ int main(int argc, char **argv)
 	pl.procs = proctable__new(PROCTABLE_CAPACITY);
 	if (!pl.procs)
 		fatalx("out of memory");
+	proctable__set_ancestry_depth(pl.procs, cfg.proc_ancestry_depth);
 	pipeline__init(&pl);
 
 	wanted_syscalls(&opts, pl.rules, bpf_config.syscalls);
+	bpf_config.cgroup_source = cgroup_layout__choose("/sys/fs/cgroup", "/proc/self/cgroup",
+							 &layout);
+	log_info("cgroup %s: containers are found through %s", cgroup_layout__name(layout),
+		 cgroup_source__name(bpf_config.cgroup_source));
 	/* The task iterator seeds the process table without /proc, and knows our
 	 * pid as the hooks see it, which getpid() is not in a container. */
-	err = bpf_seed__open(&seed);
+	err = bpf_seed__open(&seed, bpf_config.cgroup_source);
 	if (err)
 		log_warnx("cannot load the task iterator: %s; processes come from /proc",
 			  strerror(-err));

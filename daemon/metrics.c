@@ -177,6 +177,10 @@ int metrics__render(const struct stats_snapshot *snap, FILE *out)
 
 	head(out, "vigil_processes_tracked", "gauge", "Processes in the process table.");
 	fprintf(out, "vigil_processes_tracked %zu\n", snap->processes);
+	head(out, "vigil_processes_evicted_total", "counter",
+	     "Processes evicted from the full process table to make room.");
+	fprintf(out, "vigil_processes_evicted_total %llu\n",
+		(unsigned long long)snap->process_evictions);
 	head(out, "vigil_containers_tracked", "gauge", "Container cgroups known.");
 	fprintf(out, "vigil_containers_tracked %zu\n", snap->containers);
 	head(out, "vigil_resident_memory_bytes", "gauge", "vigild's resident set size.");

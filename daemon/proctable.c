@@ -6,7 +6,14 @@
  * copy two strings.
  *
  * An exited process stays for a while (EXITED_KEEP exits later it goes), so
- * that its children's events still find their parent's name.
+ * that its children's events still find their parent's name; its exit event,
+ * its last, is matched with the entry still there.
+ *
+ * The table is bounded. When a new process finds it full, an entry is
+ * evicted: the oldest exited one first; failing that, the live one whose
+ * last event is the oldest (a process can be idle for days while its
+ * children work: those are its events too, so the event's process and its
+ * ancestors count as seen and are never the victim).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,8 +32,11 @@ struct proctable {
 	struct process *slots;
 	size_t capacity; /* a power of two */
 	size_t count;
-	size_t limit;    /* most entries before inserts are refused */
+	size_t limit;    /* most entries before one is evicted */
 	uint64_t refused;
+	uint64_t evictions;
+	uint64_t clock;  /* events applied: what last_seen counts in */
+	unsigned int ancestry_depth;
 	uint32_t exited[EXITED_KEEP];
 	size_t exited_next;
 };
@@ -55,6 +65,7 @@ struct proctable *proctable__new(size_t capacity)
 	}
 	pt->capacity = cap;
 	pt->limit = cap / 4 * 3;
+	pt->ancestry_depth = PROC_ANCESTRY_DEPTH_DEFAULT;
 	return pt;
 }
 
@@ -126,8 +137,106 @@ uint64_t proctable__refused(const struct proctable *pt)
 	return pt->refused;
 }
 
-/* The entry for pid, created empty if new; NULL when the table is full. */
-static struct process *get(struct proctable *pt, uint32_t pid)
+uint64_t proctable__evictions(const struct proctable *pt)
+{
+	return pt->evictions;
+}
+
+void proctable__set_ancestry_depth(struct proctable *pt, unsigned int depth)
+{
+	if (depth < 1)
+		depth = 1;
+	if (depth > PROC_ANCESTRY_DEPTH_MAX)
+		depth = PROC_ANCESTRY_DEPTH_MAX;
+	pt->ancestry_depth = depth;
+}
+
+unsigned int proctable__ancestry_depth(const struct proctable *pt)
+{
+	return pt->ancestry_depth;
+}
+
+static void remove_entry(struct proctable *pt, struct process *p);
+
+/* Stamps p and the ancestors its fields can reach as seen now. */
+static void mark_chain_seen(struct proctable *pt, struct process *p)
+{
+	unsigned int g;
+
+	for (g = 0; p && g <= pt->ancestry_depth; g++) {
+		p->last_seen = pt->clock;
+		/* pid 1's parent is 0; a pid reused in a loop must not spin. */
+		if (!p->ppid || p->ppid == p->pid)
+			break;
+		p = find(pt, p->ppid);
+	}
+}
+
+/* The oldest exited entry not seen now; NULL if none. */
+static struct process *oldest_exited(struct proctable *pt)
+{
+	struct process *p;
+	size_t k, i;
+
+	for (k = 0; k < EXITED_KEEP; k++) {
+		i = (pt->exited_next + k) % EXITED_KEEP;
+		if (pt->exited[i] == EMPTY_PID)
+			continue;
+		p = find(pt, pt->exited[i]);
+		if (p && p->exited && p->last_seen != pt->clock) {
+			pt->exited[i] = EMPTY_PID;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* The live entry seen least recently, not now; NULL if none. */
+static struct process *least_recently_seen(struct proctable *pt)
+{
+	struct process *victim = NULL;
+	size_t i;
+
+	for (i = 0; i < pt->capacity; i++) {
+		struct process *p = &pt->slots[i];
+
+		if (p->pid == EMPTY_PID || p->last_seen == pt->clock)
+			continue;
+		if (!victim || p->last_seen < victim->last_seen)
+			victim = p;
+	}
+	return victim;
+}
+
+/*
+ * Makes room for one entry, sparing h's process and its ancestors (h may be
+ * NULL). Entries may move: pointers into the table are stale afterwards.
+ */
+static bool evict(struct proctable *pt, const struct vigil_event_header *h)
+{
+	struct process *victim;
+
+	/* The event's process was stamped by get(); its parent is the one the
+	 * header names, whatever the table still says. */
+	if (h)
+		mark_chain_seen(pt, find(pt, h->ppid));
+	victim = oldest_exited(pt);
+	if (!victim)
+		victim = least_recently_seen(pt);
+	if (!victim)
+		return false;
+	/* Say it once; the counter says how often. */
+	if (!pt->evictions++)
+		log_warnx("more than %zu processes: evicting the oldest exited, then the least "
+			  "recently seen", pt->limit);
+	remove_entry(pt, victim);
+	return true;
+}
+
+/* The entry for pid, created empty if new (h: the event it is for, whose
+ * processes an eviction spares); NULL when there is no room. */
+static struct process *get(struct proctable *pt, uint32_t pid,
+			   const struct vigil_event_header *h)
 {
 	struct process *p;
 	size_t i;
@@ -135,9 +244,13 @@ static struct process *get(struct proctable *pt, uint32_t pid)
 	if (pid == EMPTY_PID)
 		return NULL;
 	p = find(pt, pid);
-	if (p)
+	if (p) {
+		/* An event of an exited pid: the pid is someone else's now. */
+		p->exited = false;
+		p->last_seen = pt->clock;
 		return p;
-	if (pt->count >= pt->limit) {
+	}
+	if (pt->count >= pt->limit && !evict(pt, h)) {
 		pt->refused++;
 		return NULL;
 	}
@@ -147,6 +260,7 @@ static struct process *get(struct proctable *pt, uint32_t pid)
 	p = &pt->slots[i];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
+	p->last_seen = pt->clock;
 	p->loginuid = UINT32_MAX;
 	p->exepath = empty_string;
 	p->args = empty_string;
@@ -255,20 +369,21 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 	const struct vigil_event_header *h = evt->hdr;
 	struct process *p, *child;
 
+	pt->clock++;
 	switch (evt->type) {
 	case VIGIL_EVENT_FORK: {
 		struct image im;
 
-		p = get(pt, h->pid);
+		p = get(pt, h->pid, h);
 		if (p)
 			fill_from_header(p, h);
-		/* Inserting never moves entries (only removal does): p stays valid. */
-		child = get(pt, evt->fork.child_pid);
+		child = get(pt, evt->fork.child_pid, h);
 		if (!child)
 			return;
+		/* An eviction for the child may have moved the parent. */
+		p = find(pt, h->pid);
 		fill_from_header(child, h);
 		child->ppid = h->pid;
-		child->exited = false;
 		child->start_ns = h->ts_ns;
 		child->vpid = 0; /* unknown until its exec */
 		if (p) {
@@ -297,7 +412,7 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 
 		if (h->retval != 0)
 			break;
-		p = get(pt, h->pid);
+		p = get(pt, h->pid, h);
 		if (!p)
 			return;
 		fill_from_header(p, h);
@@ -327,7 +442,7 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 		break;
 	}
 	/* Any other event: make sure the process is known, and current. */
-	p = get(pt, h->pid);
+	p = get(pt, h->pid, h);
 	if (p)
 		fill_from_header(p, h);
 }
@@ -377,7 +492,7 @@ static void seed_one(struct proctable *pt, int dirfd, uint32_t pid)
 				"%*d %*d %llu",
 				&ppid, &sid, &tty, &start_ticks) != 4)
 		return;
-	p = get(pt, pid);
+	p = get(pt, pid, NULL);
 	if (!p)
 		return;
 	p->ppid = ppid;

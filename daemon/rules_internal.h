@@ -268,8 +268,9 @@ struct field_value {
 
 /* Room for the longest string a field builds: proc.cmdline, comm and argv. */
 #define FIELD_BUF_MAX (VIGIL_COMM_LEN + VIGIL_ARGS_MAX + 64)
-/* How far up the process tree proc.aname and friends look. */
-#define FIELD_ANCESTORS_MAX 16
+/* How far up the process tree proc.aname and friends can look; the process
+ * table's ancestry depth says how far they do. */
+#define FIELD_ANCESTORS_MAX PROC_ANCESTRY_DEPTH_MAX
 
 /* What a field takes in brackets: proc.aname[2], proc.env[HOME]. */
 enum field_arg_kind {

@@ -215,6 +215,7 @@ void stats__snapshot(struct stats *st, struct pipeline *pl, const uint64_t *drop
 	}
 	out->nsinks = sinks__stats(pl->sinks, out->sinks, SINKS_MAX);
 	out->processes = pl->procs ? proctable__count(pl->procs) : 0;
+	out->process_evictions = pl->procs ? proctable__evictions(pl->procs) : 0;
 	out->containers = pl->containers ? containers__count(pl->containers) : 0;
 	out->rss_bytes = rss__bytes();
 
@@ -470,6 +471,7 @@ static void stats__entry(struct stats *st, struct pipeline *pl, const struct sta
 		report__field(&r, name, s->kernel_drops[i]);
 	}
 	report__field(&r, "processes", s->processes);
+	report__field(&r, "processes.evicted", s->process_evictions);
 	report__field(&r, "containers", s->containers);
 	report__field(&r, "rss.bytes", s->rss_bytes);
 	for (i = 0; i < s->nsinks; i++) {

@@ -107,6 +107,31 @@ int cgroup_path__parse(const char *path, enum container_runtime *runtime,
 int cgroup_path__rootless_uid(const char *path, uint32_t *uid);
 const char *container_runtime__name(enum container_runtime runtime);
 
+/* cgroup_layout.c: the host's cgroup hierarchies, and the one events take a
+ * task's cgroup from */
+enum cgroup_layout {
+	CGROUP_LAYOUT_UNKNOWN = 0, /* no cgroup file system where expected */
+	CGROUP_LAYOUT_V2,          /* cgroup2 at the root */
+	CGROUP_LAYOUT_HYBRID,      /* v1 controllers, cgroup2 at root/unified */
+	CGROUP_LAYOUT_V1,          /* v1 controllers only */
+};
+/* From the file system types under root ("/sys/fs/cgroup"). */
+enum cgroup_layout cgroup_layout__detect(const char *root);
+const char *cgroup_layout__name(enum cgroup_layout layout);
+const char *cgroup_source__name(enum vigil_cgroup_source source);
+/* The path a /proc/PID/cgroup text gives in source's hierarchy: the "0::"
+ * line's for VIGIL_CGROUP_DFL, the line listing the controller for a v1
+ * one. 0, -ENOENT when there is none, -ENAMETOOLONG. */
+int cgroup_proc__path(const char *text, enum vigil_cgroup_source source, char *path,
+		      size_t size);
+/* The default hierarchy on v2 (or unknown); on v1 and hybrid, memory's v1
+ * hierarchy where self_cgroup (/proc/self/cgroup's text) shows one, else
+ * pids', else the default. */
+enum vigil_cgroup_source cgroup_layout__source(enum cgroup_layout layout, const char *self_cgroup);
+/* Both, from the files. */
+enum vigil_cgroup_source cgroup_layout__choose(const char *root, const char *self_cgroup_file,
+					       enum cgroup_layout *layout);
+
 /* Where the runtimes keep their state; NULL: not read. A DaemonSet mounts
  * them read-only and points these at the mounts. */
 struct container_config {
@@ -215,6 +240,7 @@ struct process {
 	char *env;         /* environment strings back to back, NUL-separated */
 	uint32_t env_len;
 	bool exited;       /* kept a while so that children find their parent */
+	uint64_t last_seen; /* the table's clock at its last event: eviction goes by it */
 };
 
 struct evt;
@@ -230,7 +256,17 @@ size_t proctable__count(const struct proctable *pt);
 /* Calls fn for every process, in no particular order. */
 void proctable__foreach(const struct proctable *pt,
 			void (*fn)(const struct process *p, void *ctx), void *ctx);
+/* New processes the table had no room for, even after evicting. */
 uint64_t proctable__refused(const struct proctable *pt);
+/* Entries evicted to make room: exited ones first, oldest first; then the
+ * live one seen least recently, never the event's process or its ancestors. */
+uint64_t proctable__evictions(const struct proctable *pt);
+/* How many generations proc.aname[N], proc.apid[N] and the other ancestor
+ * fields walk up the table (config: proc_ancestry_depth). */
+#define PROC_ANCESTRY_DEPTH_DEFAULT 16
+#define PROC_ANCESTRY_DEPTH_MAX 64
+void proctable__set_ancestry_depth(struct proctable *pt, unsigned int depth);
+unsigned int proctable__ancestry_depth(const struct proctable *pt);
 
 /* decode.c: validating a ring buffer record into a decoded event */
 struct evt {
@@ -311,6 +347,7 @@ struct bpf_events;
 struct bpf_events_config {
 	size_t ringbuf_bytes;          /* a power of two, at least a page */
 	uint32_t ignore_tgid;          /* vigild itself; 0 to see every process */
+	enum vigil_cgroup_source cgroup_source; /* cgroup_layout.c */
 	bool syscalls[VIGIL_SC_MAX];   /* the syscalls to report */
 };
 /* Called for every record; data is valid only during the call. */
@@ -346,8 +383,9 @@ void bpf_events__close(struct bpf_events *be);
  * capabilities vigild gives up once its programs are attached */
 struct bpf_seed;
 struct pipeline;
-/* Loads the task iterator; -errno when the kernel refuses it (seed from /proc). */
-int bpf_seed__open(struct bpf_seed **out);
+/* Loads the task iterator, which reads cgroups from source; -errno when the
+ * kernel refuses it (seed from /proc). */
+int bpf_seed__open(struct bpf_seed **out, enum vigil_cgroup_source source);
 /* vigild's pid as the BPF programs see it (the initial pid namespace's, which
  * getpid() is not in a container), or 0 when not found. */
 uint32_t bpf_seed__self_tgid(struct bpf_seed *s);
@@ -726,6 +764,7 @@ struct config {
 	size_t baseline_max_tuples;       /* per scope */
 	size_t baseline_max_scopes;
 	uint64_t baseline_save_interval_ns;
+	size_t proc_ancestry_depth;       /* generations proc.aname[N] and friends walk */
 };
 #define STATE_DIR_DEFAULT "/var/lib/vigil"
 /* The command line's say, over the file's. */
@@ -766,6 +805,7 @@ struct stats_snapshot {
 	struct sink_stats sinks[SINKS_MAX];
 	size_t nsinks;
 	size_t processes;
+	uint64_t process_evictions;
 	size_t containers;
 	uint64_t rss_bytes;
 	const struct rule_count *rules;

@@ -61,6 +61,14 @@ enum vigil_syscall {
 	VIGIL_SC_MAX,
 };
 
+/* Which hierarchy hdr.cgroup_id and cgroup records come from; vigild sets
+ * targ_cgroup_source before loading. */
+enum vigil_cgroup_source {
+	VIGIL_CGROUP_DFL = 0,  /* the default (v2) hierarchy */
+	VIGIL_CGROUP_V1_MEMORY, /* the memory controller's v1 hierarchy */
+	VIGIL_CGROUP_V1_PIDS,   /* the pids controller's v1 hierarchy */
+};
+
 /* Header flags. */
 #define VIGIL_HDR_COMPAT (1u << 0) /* made from a 32-bit (ia32) syscall */
 
@@ -70,7 +78,8 @@ struct vigil_event_header {
 	__u16 syscall; /* enum vigil_syscall; VIGIL_SC_NONE for fork, exit, cgroup */
 	__u64 ts_ns;   /* bpf_ktime_get_boot_ns() at syscall exit */
 	__s64 retval;  /* syscall return value (negative errno on failure) */
-	__u64 cgroup_id; /* cgroup v2 id of the task */
+	__u64 cgroup_id; /* the task's cgroup id: cgroup v2's, or a v1 controller's
+			  * (enum vigil_cgroup_source) */
 	__u32 pid;     /* thread group id, as userspace calls a pid */
 	__u32 tid;
 	__u32 ppid;    /* real parent's thread group id */

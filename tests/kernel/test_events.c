@@ -40,6 +40,8 @@ struct record {
 };
 
 static struct bpf_events *be;
+/* The hierarchy events take cgroups from (daemon/cgroup_layout.c). */
+static enum vigil_cgroup_source cgroup_source;
 static struct record records[RECORDS_MAX];
 static size_t nrecords;
 static uint32_t watched[8];
@@ -839,24 +841,20 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* This process's cgroup2 path, from /proc/self/cgroup. */
-static bool own_cgroup2_path(char *path, size_t size)
+/* This process's path in the tracked hierarchy, from /proc/self/cgroup. */
+static bool own_cgroup_path(char *path, size_t size)
 {
-	char line[PATH_MAX + 8];
-	bool found = false;
+	char text[8192];
+	size_t n;
 	FILE *f;
 
 	f = fopen("/proc/self/cgroup", "r");
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		found = snprintf(path, size, "%s", line + 3) < (int)size;
-	}
+	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
-	return found;
+	text[n] = '\0';
+	return !cgroup_proc__path(text, cgroup_source, path, size);
 }
 
 static void test_cgroup_announced(void **state)
@@ -882,7 +880,7 @@ static void test_cgroup_announced(void **state)
 	/* The kernel walks kernfs parents up to the hierarchy's root, while
 	 * /proc/self/cgroup starts at the cgroup namespace's root: one path
 	 * ends with the other. A cut path has lost its top levels. */
-	if (!own_cgroup2_path(own, sizeof(own)) || !strcmp(own, "/"))
+	if (!own_cgroup_path(own, sizeof(own)) || !strcmp(own, "/"))
 		return;
 	if (!strncmp(evt.cgroup.path, "...", 3))
 		assert_true(ends_with(own, evt.cgroup.path + 3));
@@ -897,18 +895,24 @@ static bool match_cgroup_rmdir(const struct evt *evt, const void *arg)
 	return evt->type == VIGIL_EVENT_CGROUP_RMDIR && evt->cgroup.id == *(const uint64_t *)arg;
 }
 
-/* Where cgroup2 is mounted; false if it is not. */
-static bool cgroup2_mount(char *dir, size_t size)
+/* Where the tracked hierarchy is mounted: cgroup2, or the v1 controller's;
+ * false if it is not. */
+static bool tracked_mount(char *dir, size_t size)
 {
+	const char *controller = cgroup_source == VIGIL_CGROUP_V1_MEMORY ? "memory" :
+				 cgroup_source == VIGIL_CGROUP_V1_PIDS	 ? "pids" :
+									   NULL;
 	FILE *f = setmntent("/proc/self/mounts", "r");
 	struct mntent *m;
 	bool found = false;
 
 	if (!f)
 		return false;
-	while (!found && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2"))
+	while (!found && (m = getmntent(f))) {
+		if (controller ? !strcmp(m->mnt_type, "cgroup") && hasmntopt(m, controller) :
+				 !strcmp(m->mnt_type, "cgroup2"))
 			found = snprintf(dir, size, "%s", m->mnt_dir) < (int)size;
+	}
 	endmntent(f);
 	return found;
 }
@@ -921,12 +925,12 @@ static void test_cgroup_rmdir(void **state)
 	uint64_t id;
 
 	(void)state;
-	if (!cgroup2_mount(root, sizeof(root)))
+	if (!tracked_mount(root, sizeof(root)))
 		skip();
 	watch(getpid());
 	snprintf(dir, sizeof(dir), "%s/vigil-ktest-%d", root, getpid());
 	if (mkdir(dir, 0755) && (errno == EROFS || errno == EACCES || errno == EPERM))
-		skip(); /* a read-only cgroup2, as in a container */
+		skip(); /* a read-only cgroup file system, as in a container */
 	assert_int_equal(stat(dir, &st), 0);
 	id = st.st_ino; /* a cgroup's id is its directory's inode number */
 	assert_int_equal(rmdir(dir), 0);
@@ -934,6 +938,107 @@ static void test_cgroup_rmdir(void **state)
 		fail_msg("no cgroup_rmdir event for %s", dir);
 	assert_int_equal(evt.hdr->pid, getpid());
 	assert_int_equal(evt.hdr->syscall, VIGIL_SC_NONE);
+}
+
+/* --- container attribution --- */
+
+static bool match_open_from(const struct evt *evt, const void *arg)
+{
+	return evt->type == VIGIL_EVENT_OPEN && evt->hdr->pid == *(const uint32_t *)arg &&
+	       !strcmp(evt->open.path, "/etc/hostname");
+}
+
+/* The cgroups test_container_cgroup made, removed whatever its outcome. */
+static char container_dir[PATH_MAX + 96], container_parent[PATH_MAX + 16];
+static bool made_parent;
+
+static int remove_container_cgroup(void **state)
+{
+	(void)state;
+	if (container_dir[0])
+		rmdir(container_dir);
+	if (made_parent)
+		rmdir(container_parent);
+	container_dir[0] = '\0';
+	made_parent = false;
+	return 0;
+}
+
+/*
+ * A process moved into docker's cgroupfs layout, /docker/<64 hex>, in the
+ * hierarchy events take cgroups from (cgroup2, or on a v1 or hybrid host the
+ * memory or pids controller's): its events carry that cgroup's id, and
+ * vigild's container map, fed the kernel's announcement, names the container.
+ */
+static void test_container_cgroup(void **state)
+{
+	char root[PATH_MAX], procs[sizeof(container_dir) + 16], id_hex[CONTAINER_ID_LEN + 1];
+	char suffix[CONTAINER_ID_LEN + 16];
+	const struct container *c;
+	struct containers *cs;
+	struct evt evt;
+	struct stat st;
+	int go[2], status;
+	uint32_t child;
+	uint64_t cgid;
+	pid_t pid;
+	FILE *f;
+
+	(void)state;
+	if (!tracked_mount(root, sizeof(root)))
+		skip();
+	/* Ours alone: the test's pid in the id. */
+	snprintf(id_hex, sizeof(id_hex), "5eed1e55c0ffee00d15ea5ed0b5e55ed0ddba11cafef00d5%016x",
+		 (unsigned int)getpid());
+	snprintf(container_parent, sizeof(container_parent), "%s/docker", root);
+	snprintf(container_dir, sizeof(container_dir), "%s/%s", container_parent, id_hex);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", container_dir);
+	made_parent = !mkdir(container_parent, 0755);
+	if (!made_parent && errno != EEXIST)
+		skip(); /* a read-only cgroup file system, as in a container */
+	assert_int_equal(mkdir(container_dir, 0755), 0);
+	assert_int_equal(stat(container_dir, &st), 0);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char byte;
+		int fd;
+
+		close(go[1]);
+		if (read(go[0], &byte, 1) != 1)
+			_exit(1);
+		fd = open("/etc/hostname", O_RDONLY);
+		_exit(fd < 0);
+	}
+	close(go[0]);
+	child = pid;
+	watch(child);
+	f = fopen(procs, "w");
+	assert_non_null(f);
+	fprintf(f, "%d\n", pid);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(write(go[1], "x", 1), 1);
+	close(go[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+
+	if (!find_event(match_open_from, &child, &evt))
+		fail_msg("no open event from the process in %s", container_dir);
+	cgid = evt.hdr->cgroup_id;
+	assert_int_equal(cgid, st.st_ino);
+	if (!find_event(match_cgroup, &cgid, &evt))
+		fail_msg("no cgroup record for %s", container_dir);
+	snprintf(suffix, sizeof(suffix), "/docker/%s", id_hex);
+	assert_true(ends_with(evt.cgroup.path, suffix));
+	cs = containers__new(NULL);
+	assert_non_null(cs);
+	containers__add_cgroup(cs, evt.cgroup.id, evt.cgroup.path);
+	c = containers__lookup(cs, cgid);
+	assert_int_equal(c->runtime, RUNTIME_DOCKER);
+	assert_string_equal(c->full_id, id_hex);
+	assert_string_equal(c->id, "5eed1e55c0ff");
+	containers__free(cs);
 }
 
 /*
@@ -971,12 +1076,25 @@ static void report_programs(void)
 static int setup(void **state)
 {
 	struct bpf_events_config config = { .ringbuf_bytes = 4 << 20 };
+	enum cgroup_layout layout;
+	const char *expected;
 	int sc, err;
 
 	(void)state;
 	for (sc = VIGIL_SC_NONE + 1; sc < VIGIL_SC_MAX; sc++)
 		config.syscalls[sc] = true;
 	overlay_at_load = filesystem_registered("overlay");
+	config.cgroup_source = cgroup_layout__choose("/sys/fs/cgroup", "/proc/self/cgroup", &layout);
+	cgroup_source = config.cgroup_source;
+	printf("kernel events: cgroup %s, containers through %s\n", cgroup_layout__name(layout),
+	       cgroup_source__name(cgroup_source));
+	/* A guest that mounted a layout (tests/qemu/init) wants it seen as such. */
+	expected = getenv("VIGIL_KTEST_CGROUP");
+	if (expected && strcmp(expected, cgroup_layout__name(layout))) {
+		fprintf(stderr, "cgroup layout is %s, not %s\n", cgroup_layout__name(layout),
+			expected);
+		return -1;
+	}
 	err = bpf_events__open(&be, &config, keep_record, NULL);
 	if (!err)
 		report_programs();
@@ -1017,6 +1135,7 @@ int main(void)
 		cmocka_unit_test_setup(test_exec_overlay_upper, reset),
 		cmocka_unit_test_setup(test_cgroup_announced, reset),
 		cmocka_unit_test_setup(test_cgroup_rmdir, reset),
+		cmocka_unit_test_setup_teardown(test_container_cgroup, reset, remove_container_cgroup),
 	};
 
 	if (geteuid() != 0) {

@@ -77,7 +77,7 @@ build_initramfs() {
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,etc,proc,sys,dev,tmp}
 	install -m 0755 "$BUSYBOX" "$root/bin/busybox"
-	for applet in sh mount mkdir ip insmod poweroff cat sed grep uname; do
+	for applet in sh mount mkdir rmdir ip insmod poweroff cat sed grep uname; do
 		ln -s busybox "$root/bin/$applet"
 	done
 	# The exec tests run /bin/true and compare the exe with its real path:
@@ -225,12 +225,17 @@ run_guest() {
 	$last_passed || tr -d '\r' <"$log" | tail -n 40 >&2
 }
 
-# Tests an image twice when there is an overlayfs module for it: as the kernel
-# boots, and with overlayfs loaded before vigil's programs (as on a node where
-# the container runtime started first).
+# Tests an image as the kernel boots (cgroup v2); with its cgroups mounted as
+# a cgroup v1 host and as a hybrid one mount them; and, when there is an
+# overlayfs module for it, with overlayfs loaded before vigil's programs (as
+# on a node where the container runtime started first).
 test_image() {
-	local release=$1 image=$2 overlay=$3 how=$4 initrd=$work/initramfs.cpio.gz extra
+	local release=$1 image=$2 overlay=$3 how=$4 initrd=$work/initramfs.cpio.gz extra layout
 	run_guest "$release" "$image" "$initrd" "" "$how"
+	for layout in v1 hybrid; do
+		run_guest "$release, cgroup $layout" "$image" "$initrd" "vigil.cgroup=$layout" \
+			"$how, cgroup $layout"
+	done
 	[ -n "$overlay" ] || return 0
 	extra=$work/overlay-$release
 	rm -rf "$extra"

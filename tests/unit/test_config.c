@@ -84,6 +84,7 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->baseline_max_scopes, 4096);
 	assert_int_equal(c->baseline_max_tuples, 1024);
 	assert_int_equal(c->baseline_save_interval_ns, 60 * S);
+	assert_int_equal(c->proc_ancestry_depth, 16);
 }
 
 static void test_defaults(void **state)
@@ -130,6 +131,7 @@ static void test_every_key(void **state)
 	(void)state;
 	assert_int_equal(load(&c,
 		"rule_matching: all\n"
+		"proc_ancestry_depth: 40\n"
 		"stats_interval: 0\n"
 		"operational_interval: 2.5\n"
 		"metrics:\n"
@@ -161,6 +163,7 @@ static void test_every_key(void **state)
 	assert_string_equal(errors, "");
 	free(errors);
 	assert_int_equal(c.rule_matching, RULE_MATCHING_ALL);
+	assert_int_equal(c.proc_ancestry_depth, 40);
 	assert_int_equal(c.stats_interval_ns, 0);
 	assert_int_equal(c.operational_interval_ns, 2500000000ull);
 	assert_string_equal(c.metrics_address, "[::1]:9376");
@@ -277,6 +280,12 @@ static void test_errors(void **state)
 		  "%1$s:2:12: error: invalid metrics address 'localhost': expected ADDRESS:PORT, "
 		  "as 127.0.0.1:9376 or [::1]:9376\n" },
 		{ "metrics:\n  port: 9376\n", "%1$s:2:3: error: unknown key 'port' in metrics\n" },
+		{ "proc_ancestry_depth: 0\n",
+		  "%1$s:1:22: error: 'proc_ancestry_depth' must be a whole number from 1 to 64, "
+		  "not '0'\n" },
+		{ "proc_ancestry_depth: 65\n",
+		  "%1$s:1:22: error: 'proc_ancestry_depth' must be a whole number from 1 to 64, "
+		  "not '65'\n" },
 		{ "sinks: [a, b\n",
 		  "%1$s:2:1: error: invalid YAML: did not find expected ',' or ']' (while "
 		  "parsing a flow sequence at line 1)\n" },

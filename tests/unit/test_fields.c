@@ -498,6 +498,29 @@ static void test_ancestor_bounds(void **state)
 	assert_true(holds("proc.aname = p2007", &f.evt));
 	assert_false(holds("proc.aname = p2006", &f.evt));
 
+	/* proc_ancestry_depth: 5 generations, then 20. */
+	proctable__set_ancestry_depth(pt, 5);
+	assert_string_equal(value_of(&f.evt, "proc.aname[5]"), "p2018");
+	assert_string_equal(value_of(&f.evt, "proc.apid[5]"), "2018");
+	assert_string_equal(value_of(&f.evt, "proc.aname[6]"), "<NA>");
+	assert_string_equal(value_of(&f.evt, "proc.apid[6]"), "<NA>");
+	assert_true(holds("proc.aname = p2018", &f.evt));
+	assert_false(holds("proc.aname = p2017", &f.evt));
+	assert_false(holds("proc.apid = 2017", &f.evt));
+	proctable__set_ancestry_depth(pt, 20);
+	assert_string_equal(value_of(&f.evt, "proc.aname[20]"), "p2003");
+	assert_string_equal(value_of(&f.evt, "proc.aname[21]"), "<NA>");
+	assert_true(holds("proc.apid = 2003", &f.evt));
+	assert_false(holds("proc.apid = 2002", &f.evt));
+	/* Out of range: clamped to 1 and 64. */
+	proctable__set_ancestry_depth(pt, 0);
+	assert_int_equal(proctable__ancestry_depth(pt), 1);
+	assert_string_equal(value_of(&f.evt, "proc.aname[1]"), "p2022");
+	assert_string_equal(value_of(&f.evt, "proc.aname[2]"), "<NA>");
+	proctable__set_ancestry_depth(pt, 1000);
+	assert_int_equal(proctable__ancestry_depth(pt), 64);
+	proctable__set_ancestry_depth(pt, PROC_ANCESTRY_DEPTH_DEFAULT);
+
 	/* Two processes each other's parent: the walk ends all the same. */
 	exec_into(500, 501, "a", "/bin/a", "a");
 	exec_into(501, 500, "b", "/bin/b", "b");

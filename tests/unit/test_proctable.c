@@ -117,20 +117,186 @@ static void test_reparent_and_unknown(void **state)
 	proctable__free(pt);
 }
 
-/* Full: new processes are refused and counted, known ones still update. */
-static void test_bounded(void **state)
+static void exec_n(struct proctable *pt, uint32_t pid, uint32_t ppid)
+{
+	applyf(pt, "{\"type\":\"exec\",\"pid\":%u,\"ppid\":%u,\"comm\":\"p%u\","
+		   "\"exe\":\"/p\"}", pid, ppid, pid);
+}
+
+static void exit_n(struct proctable *pt, uint32_t pid)
+{
+	applyf(pt, "{\"type\":\"exit\",\"pid\":%u,\"comm\":\"p\"}", pid);
+}
+
+/* Full (capacity 64 holds 48): exited entries go first, oldest exit first;
+ * then the live process seen least recently. */
+static void test_eviction_order(void **state)
 {
 	struct proctable *pt = proctable__new(64);
 	uint32_t pid;
 
 	(void)state;
-	for (pid = 1; pid <= 60; pid++)
-		applyf(pt, "{\"type\":\"exec\",\"pid\":%u,\"comm\":\"p\",\"exe\":\"/p\"}", pid);
-	assert_int_equal(proctable__count(pt), 48);
-	assert_int_equal(proctable__refused(pt), 12);
 	for (pid = 1; pid <= 48; pid++)
-		assert_non_null(proctable__lookup(pt, pid));
-	assert_null(proctable__lookup(pt, 49));
+		exec_n(pt, pid, 0);
+	assert_int_equal(proctable__count(pt), 48);
+	assert_int_equal(proctable__evictions(pt), 0);
+	exit_n(pt, 10);
+	exit_n(pt, 5);
+	exit_n(pt, 20);
+	exec_n(pt, 49, 0);
+	assert_null(proctable__lookup(pt, 10));
+	assert_non_null(proctable__lookup(pt, 5));
+	exec_n(pt, 50, 0);
+	assert_null(proctable__lookup(pt, 5));
+	exec_n(pt, 51, 0);
+	assert_null(proctable__lookup(pt, 20));
+	assert_int_equal(proctable__evictions(pt), 3);
+	/* No exited one left: pid 1 was seen least recently. */
+	exec_n(pt, 52, 0);
+	assert_null(proctable__lookup(pt, 1));
+	/* An event of pid 2 makes pid 3 the oldest. */
+	applyf(pt, "{\"type\":\"open\",\"pid\":2,\"comm\":\"p2\",\"path\":\"/x\"}");
+	exec_n(pt, 53, 0);
+	assert_non_null(proctable__lookup(pt, 2));
+	assert_null(proctable__lookup(pt, 3));
+	assert_non_null(proctable__lookup(pt, 4));
+	assert_int_equal(proctable__count(pt), 48);
+	assert_int_equal(proctable__evictions(pt), 5);
+	assert_int_equal(proctable__refused(pt), 0);
+	for (pid = 49; pid <= 53; pid++)
+		assert_string_equal(proctable__lookup(pt, pid)->exepath, "/p");
+	proctable__free(pt);
+}
+
+/* The event's process and its ancestors are never evicted, an exited
+ * parent included, however long ago they were seen. */
+static void test_eviction_spares_ancestors(void **state)
+{
+	struct proctable *pt = proctable__new(64);
+	const struct process *p;
+	uint32_t pid;
+
+	(void)state;
+	exec_n(pt, 1, 0);      /* init */
+	exec_n(pt, 100, 1);    /* sshd */
+	applyf(pt, "{\"type\":\"exec\",\"pid\":101,\"ppid\":100,\"comm\":\"bash\","
+		   "\"exe\":\"/bin/bash\"}");
+	for (pid = 200; pid < 245; pid++)
+		exec_n(pt, pid, 0);
+	assert_int_equal(proctable__count(pt), 48);
+	/* bash forks: the oldest outside its chain goes. */
+	applyf(pt, "{\"type\":\"fork\",\"pid\":101,\"ppid\":100,\"comm\":\"bash\","
+		   "\"child_pid\":102}");
+	assert_null(proctable__lookup(pt, 200));
+	p = proctable__lookup(pt, 102);
+	assert_non_null(p);
+	assert_int_equal(p->ppid, 101);
+	/* The parent's copy went to the child after the eviction moved entries. */
+	assert_string_equal(p->exepath, "/bin/bash");
+	assert_non_null(proctable__lookup(pt, 1));
+	assert_non_null(proctable__lookup(pt, 100));
+	/* bash exits; an event of its child still names it as parent. The
+	 * exited bash is in the chain: a stranger goes instead. */
+	exit_n(pt, 101);
+	applyf(pt, "{\"type\":\"fork\",\"pid\":102,\"ppid\":101,\"comm\":\"bash\","
+		   "\"child_pid\":103}");
+	assert_null(proctable__lookup(pt, 201));
+	p = proctable__lookup(pt, 101);
+	assert_non_null(p);
+	assert_true(p->exited);
+	assert_non_null(proctable__lookup(pt, 103));
+	/* Outside the chain, the exited bash is the first to go. */
+	exec_n(pt, 300, 0);
+	assert_null(proctable__lookup(pt, 101));
+	assert_non_null(proctable__lookup(pt, 202));
+	assert_int_equal(proctable__evictions(pt), 3);
+	assert_int_equal(proctable__refused(pt), 0);
+	proctable__free(pt);
+}
+
+/* Ancestors are spared as far up as the fields reach; a chain as long as
+ * the table leaves nothing to evict, and the new process is refused. */
+static void test_refused_when_all_spared(void **state)
+{
+	struct proctable *pt = proctable__new(64);
+	uint32_t pid;
+
+	(void)state;
+	exec_n(pt, 1, 0);
+	for (pid = 2; pid <= 48; pid++)
+		exec_n(pt, pid, pid - 1);
+	/* 16 generations up from 48 is 32: pid 1, seen first, goes. */
+	applyf(pt, "{\"type\":\"fork\",\"pid\":48,\"ppid\":47,\"comm\":\"p48\","
+		   "\"child_pid\":49}");
+	assert_non_null(proctable__lookup(pt, 49));
+	assert_null(proctable__lookup(pt, 1));
+	assert_int_equal(proctable__evictions(pt), 1);
+	/* 64 generations: 49 up to 2 is every entry. */
+	proctable__set_ancestry_depth(pt, 64);
+	applyf(pt, "{\"type\":\"fork\",\"pid\":49,\"ppid\":48,\"comm\":\"p48\","
+		   "\"child_pid\":50}");
+	assert_null(proctable__lookup(pt, 50));
+	assert_int_equal(proctable__refused(pt), 1);
+	assert_int_equal(proctable__evictions(pt), 1);
+	assert_int_equal(proctable__count(pt), 48);
+	/* Known processes still update. */
+	applyf(pt, "{\"type\":\"open\",\"pid\":48,\"ppid\":47,\"uid\":9,\"comm\":\"p48\","
+		   "\"path\":\"/x\"}");
+	assert_int_equal(proctable__lookup(pt, 48)->uid, 9);
+	proctable__free(pt);
+}
+
+/* A parent exits: its children go to a subreaper or to init, and their next
+ * event says which. The exited parent stays meanwhile. */
+static void test_reparent(void **state)
+{
+	struct proctable *pt = proctable__new(1024);
+	const struct process *p;
+
+	(void)state;
+	exec_n(pt, 150, 1); /* a subreaper: a container shim */
+	applyf(pt, "{\"type\":\"fork\",\"pid\":150,\"ppid\":1,\"comm\":\"p150\","
+		   "\"child_pid\":200}");
+	applyf(pt, "{\"type\":\"fork\",\"pid\":200,\"ppid\":150,\"comm\":\"p150\","
+		   "\"child_pid\":201}");
+	applyf(pt, "{\"type\":\"fork\",\"pid\":200,\"ppid\":150,\"comm\":\"p150\","
+		   "\"child_pid\":202}");
+	exit_n(pt, 200);
+	/* Until their next event, the children still name the exited parent. */
+	assert_int_equal(proctable__lookup(pt, 201)->ppid, 200);
+	assert_true(proctable__lookup(pt, 200)->exited);
+	applyf(pt, "{\"type\":\"open\",\"pid\":201,\"ppid\":150,\"comm\":\"p150\","
+		   "\"path\":\"/x\"}");
+	applyf(pt, "{\"type\":\"connect\",\"pid\":202,\"ppid\":1,\"comm\":\"p150\","
+		   "\"addr\":\"10.0.0.1\",\"port\":443}");
+	p = proctable__lookup(pt, 201);
+	assert_int_equal(p->ppid, 150);
+	assert_string_equal(proctable__lookup(pt, p->ppid)->comm, "p150");
+	assert_int_equal(proctable__lookup(pt, 202)->ppid, 1);
+	assert_int_equal(proctable__count(pt), 4);
+	proctable__free(pt);
+}
+
+/* A pid reused after an exit is a live process again: the exited pid's turn
+ * to be forgotten, 1024 exits later, passes it by. */
+static void test_pid_reuse(void **state)
+{
+	struct proctable *pt = proctable__new(8192);
+	uint32_t pid;
+
+	(void)state;
+	exec_n(pt, 300, 1);
+	exit_n(pt, 300);
+	assert_true(proctable__lookup(pt, 300)->exited);
+	exec_n(pt, 300, 7);
+	assert_false(proctable__lookup(pt, 300)->exited);
+	for (pid = 1000; pid < 2024; pid++) {
+		exec_n(pt, pid, 1);
+		exit_n(pt, pid);
+	}
+	assert_non_null(proctable__lookup(pt, 300));
+	assert_int_equal(proctable__lookup(pt, 300)->ppid, 7);
+	assert_int_equal(proctable__count(pt), 1 + 1024);
 	proctable__free(pt);
 }
 
@@ -166,7 +332,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_exec_exit),
 		cmocka_unit_test(test_reparent_and_unknown),
-		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_eviction_order),
+		cmocka_unit_test(test_eviction_spares_ancestors),
+		cmocka_unit_test(test_refused_when_all_spared),
+		cmocka_unit_test(test_reparent),
+		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_exited_are_forgotten),
 	};
 

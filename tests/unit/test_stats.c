@@ -189,6 +189,7 @@ static void test_metrics_text(void **state)
 		.kernel_drops_known = true,
 		.nsinks = 2,
 		.processes = 312,
+		.process_evictions = 17,
 		.containers = 4,
 		.rss_bytes = 24576000,
 		.rules = rules,
@@ -295,6 +296,10 @@ static void test_metrics_text(void **state)
 		"# HELP vigil_processes_tracked Processes in the process table.\n"
 		"# TYPE vigil_processes_tracked gauge\n"
 		"vigil_processes_tracked 312\n"
+		"# HELP vigil_processes_evicted_total Processes evicted from the full process "
+		"table to make room.\n"
+		"# TYPE vigil_processes_evicted_total counter\n"
+		"vigil_processes_evicted_total 17\n"
 		"# HELP vigil_containers_tracked Container cgroups known.\n"
 		"# TYPE vigil_containers_tracked gauge\n"
 		"vigil_containers_tracked 4\n"
