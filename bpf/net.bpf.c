@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* connect: the destination as the caller passed it. */
+/* connect: the destination as the caller passed it. An ia32 caller may also
+ * connect through socketcall(SYS_CONNECT, args), as i386 glibc does: its
+ * three arguments are then 32-bit words in the caller's memory. */
 #include "common.bpf.h"
 
 /* sockaddr_in, sockaddr_in6 and sockaddr_un share the family at offset 0;
@@ -17,16 +19,29 @@ int BPF_PROG(handle__sys_exit_connect, struct pt_regs *regs, long ret)
 	struct current_call *call = current_call();
 	struct vigil_connect_event *ev = scratch_event();
 	__u8 sa[SA_BUF_SIZE] = {};
+	__u32 args[3] = {};
+	__u64 addrlen; /* one 64-bit register for the check and the read */
 	__u16 family, port;
-	__u32 addrlen;
 	void *uaddr;
+	__s32 fd;
 
 	if (!ev || !call)
 		return 0;
+	if (call->compat && BPF_CORE_READ(regs, orig_ax) == IA32_socketcall) {
+		/* Every other socketcall comes here too: keep connects only. */
+		if (syscall_arg(regs, 0, true) != SYS_CONNECT)
+			return 0;
+		bpf_probe_read_user(args, sizeof(args), (void *)syscall_arg(regs, 1, true));
+		fd = args[0];
+		uaddr = (void *)(unsigned long)args[1];
+		addrlen = args[2];
+	} else {
+		fd = syscall_arg(regs, 0, call->compat);
+		uaddr = (void *)syscall_arg(regs, 1, call->compat);
+		addrlen = syscall_arg(regs, 2, call->compat);
+	}
 	fill_header(&ev->hdr, task, VIGIL_EVENT_CONNECT, call->syscall, ret);
-	ev->fd = syscall_arg(regs, 0, call->compat);
-	uaddr = (void *)syscall_arg(regs, 1, call->compat);
-	addrlen = syscall_arg(regs, 2, call->compat);
+	ev->fd = fd;
 	ev->addrlen = addrlen;
 	ev->reserved = 0;
 	ev->port = 0;
@@ -34,7 +49,11 @@ int BPF_PROG(handle__sys_exit_connect, struct pt_regs *regs, long ret)
 	__builtin_memset(ev->unix_path, 0, sizeof(ev->unix_path));
 	if (addrlen > sizeof(sa))
 		addrlen = sizeof(sa);
-	bpf_probe_read_user(sa, addrlen & 0xff, uaddr);
+	/* Check again where the verifier sees it: the compiler folds the
+	 * clamp above into the check. */
+	barrier_var(addrlen);
+	if (addrlen <= sizeof(sa))
+		bpf_probe_read_user(sa, addrlen, uaddr);
 	__builtin_memcpy(&family, sa, sizeof(family));
 	__builtin_memcpy(&port, &sa[SA_PORT_OFF], sizeof(port));
 	ev->family = family;
