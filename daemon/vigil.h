@@ -738,6 +738,7 @@ struct stats_snapshot {
 	struct sink_stats sinks[SINKS_MAX];
 	size_t nsinks;
 	size_t processes;
+	uint64_t processes_refused;          /* not tracked: the table was full */
 	size_t containers;
 	uint64_t rss_bytes;
 	const struct rule_count *rules;
