@@ -106,7 +106,7 @@ $(OUT)/tests/%: tests/unit/%.c $(OUT)/libvigil.a
 
 $(OUT)/tests/kernel_%: tests/kernel/%.c $(OUT)/vigil.skel.h $(BPF_USER_OBJS) $(OUT)/libvigil.a
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -l:liburing.a -o $@
 
 $(OUT)/bench/%: bench/%.c
 	$(Q)mkdir -p $(@D)

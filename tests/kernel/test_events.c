@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/openat2.h>
+#include <liburing.h>
 #include <cmocka.h>
 
 #include "vigil.h"
@@ -241,6 +242,43 @@ static void test_open_creat_openat2(void **state)
 	unlink(link);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* An open through io_uring never passes the syscall tracepoints: it is seen
+ * at submission, with the kernel's copy of the name and no result yet. */
+static void test_io_uring_openat(void **state)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	struct evt evt;
+	int dirfd;
+
+	(void)state;
+	if (io_uring_queue_init(2, &ring, 0))
+		skip(); /* io_uring switched off on this kernel */
+	watch(getpid());
+	dirfd = open("/etc", O_RDONLY | O_DIRECTORY);
+	assert_true(dirfd >= 0);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_openat(sqe, dirfd, "../etc/hostname", O_RDONLY | O_CLOEXEC, 0);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(io_uring_wait_cqe(&ring, &cqe), 0);
+	assert_true(cqe->res >= 0);
+	close(cqe->res);
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	expect_event(VIGIL_SC_OPENAT, "../etc/hostname", &evt);
+	assert_int_equal(evt.hdr->pid, getpid());
+	assert_int_equal(evt.hdr->uid, getuid());
+	assert_int_equal(evt.hdr->flags, VIGIL_HDR_IO_URING);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_int_equal(evt.open.dirfd, dirfd);
+	/* The kernel's flags: io_uring adds O_LARGEFILE (0100000 on x86_64,
+	 * where userspace's O_LARGEFILE is 0). */
+	assert_int_equal(evt.open.flags, O_RDONLY | O_CLOEXEC | 0100000);
+	assert_string_equal(evt.open.resolved, "");
+	close(dirfd);
 }
 
 /* The open filter: only opens of listed names with the listed access leave
@@ -924,6 +962,7 @@ int main(void)
 		cmocka_unit_test_setup(test_openat_failure, reset),
 		cmocka_unit_test_setup(test_openat_relative_to_dirfd, reset),
 		cmocka_unit_test_setup(test_open_creat_openat2, reset),
+		cmocka_unit_test_setup(test_io_uring_openat, reset),
 		cmocka_unit_test_setup(test_open_filter, reset),
 		cmocka_unit_test_setup(test_connect_ipv4, reset),
 		cmocka_unit_test_setup(test_connect_ipv6_refused_and_mapped, reset),
