@@ -4,7 +4,8 @@
 #   1. 32-bit (ia32) programs: an open, a connect (through socketcall, as
 #      i386 glibc does, and socketcall called directly), setuid32 and the
 #      16-bit setuid fire the same rules with the same values as 64-bit ones.
-#   2. An open submitted through io_uring fires the sensitive file rule.
+#   2. An open and a connect submitted through io_uring fire the rules the
+#      syscalls would.
 #   3. Threads that exec cannot fill the in-flight syscall table, and a flood
 #      of alerts does not hide a later, different one.
 # Run as root: tests/e2e/evasion_kernel.sh build/vigild
@@ -31,7 +32,7 @@ trap cleanup EXIT
 # The helpers, built now: the same source 64-bit and -m32 (gcc-multilib).
 cc -static -O2 -o "$work/ncat64" "$top/tests/e2e/evasion.c" || exit 1
 cc -m32 -static -O2 -o "$work/ncat32" "$top/tests/e2e/evasion.c" || exit 1
-cc -static -O2 -o "$work/uring-open" "$top/tests/e2e/uring-open.c" -luring || exit 1
+cc -static -O2 -o "$work/uring" "$top/tests/e2e/uring.c" -luring || exit 1
 cc -static -O2 -pthread -o "$work/thread-exec" "$top/tests/e2e/thread-exec.c" || exit 1
 cc -static -O2 -o "$work/open-loop" "$top/tests/e2e/open-loop.c" || exit 1
 
@@ -42,7 +43,7 @@ cat >"$work/show.yaml" <<'EOF'
   override:
     output: append
 - rule: Network connection by shell or netcat
-  output: type=%evt.type
+  output: type=%evt.type io_uring=%evt.is_io_uring
   override:
     output: append
 EOF
@@ -101,7 +102,8 @@ for bits in 64 32; do
 		VIGIL_CONTAINER_NAME=$PREFIX-conn$bits; then
 		check "ia$bits: connect" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=connect \
 			VIGIL_FD_NAME="0.0.0.0:0->127.0.0.1:9" VIGIL_FD_SIP=127.0.0.1 \
-			VIGIL_FD_SPORT=9 VIGIL_EVT_RES=ECONNREFUSED VIGIL_USER_UID=0
+			VIGIL_FD_SPORT=9 VIGIL_EVT_RES=ECONNREFUSED VIGIL_USER_UID=0 \
+			VIGIL_EVT_IS_IO_URING=false
 	fi
 
 	# setuid32 on ia32.
@@ -135,7 +137,7 @@ fi
 run_opts="--security-opt seccomp=unconfined"
 for path in /etc/shadow /etc/../etc/shadow; do
 	name=$PREFIX-uring$(echo "$path" | tr -cd a-z | head -c 12)
-	run "$name" 0 uring-open "$path"
+	run "$name" 0 uring open "$path"
 	if wait_alert "io_uring open $path" VIGIL_RULE="Read sensitive file untrusted" \
 		VIGIL_CONTAINER_NAME="$name"; then
 		check "io_uring open $path" VIGIL_CONTAINER_FULL_ID="$cid" \
@@ -143,6 +145,13 @@ for path in /etc/shadow /etc/../etc/shadow; do
 			VIGIL_PROC_NAME=ncat VIGIL_USER_UID=0
 	fi
 done
+run $PREFIX-uringconn 0 uring connect 127.0.0.1 7
+if wait_alert "io_uring connect" VIGIL_RULE="Network connection by shell or netcat" \
+	VIGIL_CONTAINER_NAME=$PREFIX-uringconn; then
+	check "io_uring connect" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=connect \
+		VIGIL_EVT_IS_IO_URING=true VIGIL_FD_NAME="0.0.0.0:0->127.0.0.1:7" \
+		VIGIL_FD_SIP=127.0.0.1 VIGIL_FD_SPORT=7 VIGIL_PROC_NAME=ncat
+fi
 run_opts=
 
 # 3a. 9000 execs by a second thread (more than the in-flight table's 8192

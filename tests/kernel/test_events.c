@@ -445,6 +445,44 @@ static void test_connect_ipv6_refused_and_mapped(void **state)
 	assert_memory_equal(evt.connect.addr, "\x7f\x00\x00\x01", 4);
 }
 
+/* A connect through io_uring, seen at submission like an io_uring open. */
+static void test_io_uring_connect(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	uint16_t port;
+	struct evt evt;
+	int lfd, fd;
+
+	(void)state;
+	if (io_uring_queue_init(2, &ring, 0))
+		skip();
+	watch(getpid());
+	port = listen_loopback(&lfd);
+	sin.sin_port = htons(port);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&sin, sizeof(sin));
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(io_uring_wait_cqe(&ring, &cqe), 0);
+	assert_int_equal(cqe->res, 0);
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	if (!find_event(match_connect_port, &port, &evt))
+		fail_msg("no io_uring connect event to port %u", port);
+	assert_int_equal(evt.hdr->pid, getpid());
+	assert_int_equal(evt.hdr->flags, VIGIL_HDR_IO_URING);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_int_equal(evt.connect.fd, fd);
+	assert_int_equal(evt.connect.family, AF_INET);
+	assert_memory_equal(evt.connect.addr, "\x7f\x00\x00\x01", 4);
+	close(fd);
+	close(lfd);
+}
+
 static bool match_connect_unix(const struct evt *evt, const void *arg)
 {
 	return evt->syscall == VIGIL_SC_CONNECT && evt->connect.family == AF_UNIX &&
@@ -964,6 +1002,7 @@ int main(void)
 		cmocka_unit_test_setup(test_open_creat_openat2, reset),
 		cmocka_unit_test_setup(test_io_uring_openat, reset),
 		cmocka_unit_test_setup(test_open_filter, reset),
+		cmocka_unit_test_setup(test_io_uring_connect, reset),
 		cmocka_unit_test_setup(test_connect_ipv4, reset),
 		cmocka_unit_test_setup(test_connect_ipv6_refused_and_mapped, reset),
 		cmocka_unit_test_setup(test_connect_unix, reset),
