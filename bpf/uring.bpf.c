@@ -39,11 +39,6 @@ struct io_kiocb___vigil {
 	struct io_cqe cqe; /* cqe.fd: the request's descriptor until it completes */
 } __attribute__((preserve_access_index));
 
-/* include/uapi/linux/io_uring.h: stable numbers */
-#define IORING_OP_CONNECT___vigil 16
-#define IORING_OP_OPENAT___vigil 18
-#define IORING_OP_OPENAT2___vigil 28
-
 static __always_inline bool uring_wanted(__u32 sc)
 {
 	return sc < VIGIL_SC_MAX && syscall_enabled[sc] &&
@@ -107,16 +102,19 @@ static __always_inline int uring_open(struct io_kiocb___vigil *req, __u32 sc)
 	return 0;
 }
 
+/* Opcodes are uapi: the numbers are the same on every kernel. */
 static __always_inline int uring_submit(struct io_kiocb___vigil *req)
 {
+	/* Before Linux 6.0 a request had no command area, and the tracepoint
+	 * took other arguments: nothing is read there. */
 	if (!bpf_core_field_exists(req->cmd))
 		return 0;
 	switch (BPF_CORE_READ(req, opcode)) {
-	case IORING_OP_OPENAT___vigil:
+	case IORING_OP_OPENAT:
 		return uring_open(req, VIGIL_SC_OPENAT);
-	case IORING_OP_OPENAT2___vigil:
+	case IORING_OP_OPENAT2:
 		return uring_open(req, VIGIL_SC_OPENAT2);
-	case IORING_OP_CONNECT___vigil:
+	case IORING_OP_CONNECT:
 		return uring_connect(req);
 	default:
 		return 0;
