@@ -105,8 +105,8 @@ static __always_inline int uring_open(struct io_kiocb___vigil *req, __u32 sc)
 /* Opcodes are uapi: the numbers are the same on every kernel. */
 static __always_inline int uring_submit(struct io_kiocb___vigil *req)
 {
-	/* Before Linux 6.0 a request had no command area, and the tracepoint
-	 * took other arguments: nothing is read there. */
+	/* Before Linux 6.0 a request had no command area (and before 5.19 the
+	 * tracepoint did not pass the request): nothing is read there. */
 	if (!bpf_core_field_exists(req->cmd))
 		return 0;
 	switch (BPF_CORE_READ(req, opcode)) {
