@@ -25,7 +25,7 @@ endif
 DEB_BUILD := clang libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
 	libcmocka-dev libmicrohttpd-dev pkg-config make gcc
 DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq rsyslog \
-	qemu-system-x86 cpio
+	qemu-system-x86 cpio gcc-multilib liburing-dev
 # Building the image (tests/deploy/): buildah, and mmdebstrap for a Debian base
 # where no registry is reachable.
 DEB_DEPLOY := buildah mmdebstrap
@@ -106,7 +106,7 @@ $(OUT)/tests/%: tests/unit/%.c $(OUT)/libvigil.a
 
 $(OUT)/tests/kernel_%: tests/kernel/%.c $(OUT)/vigil.skel.h $(BPF_USER_OBJS) $(OUT)/libvigil.a
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -l:liburing.a -o $@
 
 $(OUT)/bench/%: bench/%.c
 	$(Q)mkdir -p $(@D)
@@ -178,6 +178,7 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/sinks.sh $(OUT)/vigild
 	tests/e2e/evasion.sh $(OUT)/vigild
 	tests/e2e/anomaly.sh $(OUT)/vigild
+	tests/e2e/evasion_kernel.sh $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps

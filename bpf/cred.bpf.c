@@ -3,6 +3,26 @@
  * the dispatcher) and the ids after. */
 #include "common.bpf.h"
 
+/* The legacy ia32 calls take 16-bit ids, (u16)-1 meaning "unchanged"
+ * (kernel/uid16.c, low2highuid). */
+static __always_inline bool uid16_call(struct pt_regs *regs, bool compat)
+{
+	long nr = BPF_CORE_READ(regs, orig_ax);
+
+	return compat && (nr == IA32_setuid || nr == IA32_setgid || nr == IA32_setreuid ||
+			  nr == IA32_setregid || nr == IA32_setresuid || nr == IA32_setresgid);
+}
+
+static __always_inline __u32 id_arg(struct pt_regs *regs, int i, bool compat, bool uid16)
+{
+	__u32 id = syscall_arg(regs, i, compat);
+
+	if (!uid16)
+		return id;
+	id &= 0xffff;
+	return id == 0xffff ? (__u32)-1 : id;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle__sys_exit_setid, struct pt_regs *regs, long ret)
 {
@@ -13,7 +33,7 @@ int BPF_PROG(handle__sys_exit_setid, struct pt_regs *regs, long ret)
 	struct inflight_call *before;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	int nargs, i;
-	bool uids;
+	bool uids, uid16;
 
 	if (!ev || !call)
 		return 0;
@@ -32,8 +52,9 @@ int BPF_PROG(handle__sys_exit_setid, struct pt_regs *regs, long ret)
 		nargs = 3;
 		break;
 	}
+	uid16 = uid16_call(regs, call->compat);
 	for (i = 0; i < 3; i++)
-		ev->args[i] = i < nargs ? (__u32)syscall_arg(regs, i, call->compat) : (__u32)-1;
+		ev->args[i] = i < nargs ? id_arg(regs, i, call->compat, uid16) : (__u32)-1;
 
 	uids = call->syscall == VIGIL_SC_SETUID || call->syscall == VIGIL_SC_SETREUID ||
 	       call->syscall == VIGIL_SC_SETRESUID;

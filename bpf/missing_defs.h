@@ -35,10 +35,19 @@
 #define X64_execveat 322
 #define X64_openat2 437
 
-/* arch/x86/entry/syscalls/syscall_32.tbl (the 32-bit id variants) */
+/* arch/x86/entry/syscalls/syscall_32.tbl: the 32-bit id variants, the
+ * legacy 16-bit ones (old_uid_t) and socketcall, which i386 glibc uses for
+ * connect */
 #define IA32_open 5
 #define IA32_creat 8
 #define IA32_execve 11
+#define IA32_setuid 23
+#define IA32_setgid 46
+#define IA32_setreuid 70
+#define IA32_setregid 71
+#define IA32_socketcall 102
+#define IA32_setresuid 164
+#define IA32_setresgid 170
 #define IA32_setreuid32 203
 #define IA32_setregid32 204
 #define IA32_setresuid32 208
@@ -49,5 +58,8 @@
 #define IA32_execveat 358
 #define IA32_connect 362
 #define IA32_openat2 437
+
+/* include/uapi/linux/net.h: socketcall's call number for connect */
+#define SYS_CONNECT 3
 
 #endif /* VIGIL_MISSING_DEFS_H */

@@ -22,6 +22,31 @@ int BPF_PROG(handle__sched_process_fork, struct task_struct *parent, struct task
 	return 0;
 }
 
+/*
+ * A thread other than the leader that execs takes the leader's pid on the
+ * way (de_thread()): its exec's entry in the in-flight table, made under
+ * its old tid, moves to the new one, where the exit looks. Left behind, it
+ * would never be deleted, and a loop of such execs would fill the table.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle__sched_process_exec, struct task_struct *p, pid_t old_pid)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), old_tid = old_pid;
+	struct inflight_call *found, call;
+
+	if (old_tid == tid)
+		return 0;
+	found = bpf_map_lookup_elem(&inflight, &old_tid);
+	if (!found)
+		return 0;
+	call = *found;
+	/* Deleted first, so that the insert finds room. */
+	bpf_map_delete_elem(&inflight, &old_tid);
+	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
+		count_drop(VIGIL_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle__sched_process_exit, struct task_struct *p)
 {

@@ -96,6 +96,15 @@ static int probe_kernel(struct vigil_bpf *skel)
 		log_warnx("kernel lacks the cgroup_rmdir tracepoint: removed cgroups are "
 			  "forgotten only when the announcement table fills up");
 	}
+	/* io_uring's submission tracepoint was renamed in 6.4: load the one there is. */
+	if (btf__find_by_name_kind(vmlinux, "btf_trace_io_uring_submit_req", BTF_KIND_TYPEDEF) < 0)
+		bpf_program__set_autoload(skel->progs.handle__io_uring_submit_req, false);
+	if (btf__find_by_name_kind(vmlinux, "btf_trace_io_uring_submit_sqe", BTF_KIND_TYPEDEF) < 0)
+		bpf_program__set_autoload(skel->progs.handle__io_uring_submit_sqe, false);
+	if (!bpf_program__autoload(skel->progs.handle__io_uring_submit_req) &&
+	    !bpf_program__autoload(skel->progs.handle__io_uring_submit_sqe))
+		log_warnx("kernel lacks the io_uring submission tracepoint: opens through "
+			  "io_uring are not seen");
 	/* exec.bpf.c checks this with bpf_core_type_exists(): nothing to switch off. */
 	if (!kernel_has_ovl_inode(vmlinux))
 		log_warnx("kernel lacks struct ovl_inode (overlayfs not loaded): executables "

@@ -104,6 +104,8 @@ static void put_header(struct strbuf *sb, const struct evt *evt, const char *typ
 	put_u64(sb, "cpu", h->cpu);
 	if (h->flags & VIGIL_HDR_COMPAT)
 		put_u64(sb, "compat", 1);
+	if (h->flags & VIGIL_HDR_IO_URING)
+		put_u64(sb, "io_uring", 1);
 	put_str(sb, "comm", h->comm);
 }
 
@@ -405,6 +407,8 @@ static void header_from(const struct line_object *o, struct vigil_event_header *
 	h->mntns_ino = get_i64(o, "mntns", 0);
 	h->cpu = get_i64(o, "cpu", 0);
 	h->flags = get_i64(o, "compat", 0) ? VIGIL_HDR_COMPAT : 0;
+	if (get_i64(o, "io_uring", 0))
+		h->flags |= VIGIL_HDR_IO_URING;
 	strncpy(h->comm, comm, sizeof(h->comm) - 1);
 }
 

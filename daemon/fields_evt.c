@@ -669,6 +669,13 @@ static bool get_evt_is_open_create(const struct evt *evt, struct field_value *v,
 	return true;
 }
 
+static bool get_evt_is_io_uring(const struct evt *evt, struct field_value *v, struct strbuf *sb)
+{
+	(void)sb;
+	v->num = (evt->hdr->flags & VIGIL_HDR_IO_URING) != 0;
+	return true;
+}
+
 /* Falco's test: a file created with an execute bit in its mode. */
 static bool get_evt_is_open_exec(const struct evt *evt, struct field_value *v, struct strbuf *sb)
 {
@@ -973,6 +980,9 @@ static const struct field fields[] = {
 	{ "evt.failed", FIELD_BOOL, "whether the syscall returned an error", 0, get_evt_failed,
 	  NULL },
 	{ "evt.hostname", FIELD_STRING, "the host's name", 0, get_evt_hostname, NULL },
+	{ "evt.is_io_uring", FIELD_BOOL,
+	  "whether the event is an io_uring request (seen at submission), not a syscall", 0,
+	  get_evt_is_io_uring, NULL },
 	{ "evt.is_open_create", FIELD_BOOL, "open: whether O_CREAT was asked for", 0,
 	  get_evt_is_open_create, NULL },
 	{ "evt.is_open_exec", FIELD_BOOL, "open: whether a file is created with an execute bit",

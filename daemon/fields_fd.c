@@ -30,12 +30,60 @@ static bool get_fd_num(const struct evt *evt, struct field_value *v, struct strb
 	return true;
 }
 
-/* The opened file's absolute path, or the path as given when it failed. */
-static const char *open_name(const struct evt *evt)
+/*
+ * An absolute path with "//", "." and ".." taken out, as text alone (a
+ * symlink is not followed): into sb, returned; NULL when it does not fit.
+ */
+static const char *path_normalize(const char *path, struct strbuf *sb)
 {
+	char out[VIGIL_PATH_MAX + 1];
+	size_t len = 0, n, start = sb->len;
+	const char *p = path;
+
+	while (*p) {
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--; /* the slash before the name */
+		} else {
+			if (len + 1 + n >= sizeof(out))
+				return NULL;
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	if (!sb->cap || sb->cap - 1 - sb->len < len)
+		return NULL;
+	strbuf__append(sb, out, len);
+	return sb->buf + start;
+}
+
+/*
+ * The opened file's absolute path; when the kernel gave none (the open
+ * failed, or it is an io_uring request seen before it ran), the path as
+ * given, normalized when absolute so that "/etc/../etc/shadow" is
+ * "/etc/shadow" as it would have been opened.
+ */
+static const char *open_name(const struct evt *evt, struct strbuf *sb)
+{
+	const char *normal;
+
 	if (evt->open.resolved && *evt->open.resolved)
 		return evt->open.resolved;
-	return evt->open.path;
+	if (evt->open.path[0] != '/')
+		return evt->open.path;
+	normal = path_normalize(evt->open.path, sb);
+	return normal ? normal : evt->open.path;
 }
 
 /* A connect's fd.name: Falco's client->server tuple (the local end is not
@@ -68,7 +116,7 @@ bool field__connect_tuple(const struct evt *evt, struct field_value *v, struct s
 static bool get_fd_name(const struct evt *evt, struct field_value *v, struct strbuf *sb)
 {
 	if (evt->type == VIGIL_EVENT_OPEN) {
-		v->str = open_name(evt);
+		v->str = open_name(evt, sb);
 		return true;
 	}
 	return field__connect_tuple(evt, v, sb);
@@ -86,11 +134,12 @@ static bool get_fd_nameraw(const struct evt *evt, struct field_value *v, struct 
 static bool get_fd_directory(const struct evt *evt, struct field_value *v, struct strbuf *sb)
 {
 	const char *name, *slash;
-	size_t start = sb->len;
+	size_t start;
 
 	if (evt->type != VIGIL_EVENT_OPEN)
 		return false;
-	name = open_name(evt);
+	name = open_name(evt, sb);
+	start = sb->len; /* after the name, which may be in sb too */
 	slash = strrchr(name, '/');
 	/* A relative name of a failed open: the directory is the unknown cwd. */
 	if (!slash)
@@ -107,10 +156,9 @@ static bool get_fd_filename(const struct evt *evt, struct field_value *v, struct
 {
 	const char *name, *slash;
 
-	(void)sb;
 	if (evt->type != VIGIL_EVENT_OPEN)
 		return false;
-	name = open_name(evt);
+	name = open_name(evt, sb);
 	slash = strrchr(name, '/');
 	v->str = slash ? slash + 1 : name;
 	return true;

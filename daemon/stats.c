@@ -53,6 +53,7 @@ struct loss_counts {
 	uint64_t kernel[VIGIL_DROP_REASON_MAX];
 	uint64_t malformed;
 	uint64_t unqueued;
+	uint64_t processes_refused;
 	uint64_t queue_full[SINKS_MAX];
 	uint64_t lost[SINKS_MAX];
 	uint64_t errors[SINKS_MAX];
@@ -216,6 +217,7 @@ void stats__snapshot(struct stats *st, struct pipeline *pl, const uint64_t *drop
 	out->nsinks = sinks__stats(pl->sinks, out->sinks, SINKS_MAX);
 	out->processes = pl->procs ? proctable__count(pl->procs) : 0;
 	out->process_evictions = pl->procs ? proctable__evictions(pl->procs) : 0;
+	out->processes_refused = pl->procs ? proctable__refused(pl->procs) : 0;
 	out->containers = pl->containers ? containers__count(pl->containers) : 0;
 	out->rss_bytes = rss__bytes();
 
@@ -251,6 +253,7 @@ static void loss_counts__of(const struct stats_snapshot *s, struct loss_counts *
 	memcpy(c->kernel, s->kernel_drops, sizeof(c->kernel));
 	c->malformed = s->malformed;
 	c->unqueued = s->unqueued;
+	c->processes_refused = s->processes_refused;
 	for (i = 0; i < s->nsinks; i++) {
 		c->queue_full[i] = s->sinks[i].queue_full;
 		c->lost[i] = s->sinks[i].lost;
@@ -345,7 +348,10 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 	}
 	d.malformed = now.malformed - st->reported.malformed;
 	d.unqueued = now.unqueued - st->reported.unqueued;
-	lost = kernel + d.malformed + d.unqueued;
+	d.processes_refused = now.processes_refused - st->reported.processes_refused;
+	/* A process the table refused has its events matched without its
+	 * ancestry, arguments or executable: what rules know of it is lost. */
+	lost = kernel + d.malformed + d.unqueued + d.processes_refused;
 	for (i = 0; i < s->nsinks; i++) {
 		d.queue_full[i] = now.queue_full[i] - st->reported.queue_full[i];
 		d.lost[i] = now.lost[i] - st->reported.lost[i];
@@ -394,6 +400,11 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 		report__part(&r, &first, "%llu alerts not queued (out of memory)",
 			     (unsigned long long)d.unqueued);
 		report__field(&r, "alerts.unqueued", d.unqueued);
+	}
+	if (d.processes_refused) {
+		report__part(&r, &first, "the process table was full: %llu processes or updates refused",
+			     (unsigned long long)d.processes_refused);
+		report__field(&r, "processes.refused", d.processes_refused);
 	}
 	for (i = 0; i < s->nsinks; i++) {
 		const struct sink_stats *ss = &s->sinks[i];

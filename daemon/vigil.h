@@ -806,6 +806,7 @@ struct stats_snapshot {
 	size_t nsinks;
 	size_t processes;
 	uint64_t process_evictions;
+	uint64_t processes_refused;          /* not tracked: the table was full */
 	size_t containers;
 	uint64_t rss_bytes;
 	const struct rule_count *rules;

@@ -71,6 +71,7 @@ enum vigil_cgroup_source {
 
 /* Header flags. */
 #define VIGIL_HDR_COMPAT (1u << 0) /* made from a 32-bit (ia32) syscall */
+#define VIGIL_HDR_IO_URING (1u << 1) /* an io_uring request, seen at submission */
 
 struct vigil_event_header {
 	__u32 size;    /* whole record, header included */

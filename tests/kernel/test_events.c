@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/openat2.h>
+#include <liburing.h>
 #include <cmocka.h>
 
 #include "vigil.h"
@@ -326,6 +327,43 @@ static void test_open_deep_paths(void **state)
 	remove_tree(AT_FDCWD, top);
 }
 
+/* An open through io_uring never passes the syscall tracepoints: it is seen
+ * at submission, with the kernel's copy of the name and no result yet. */
+static void test_io_uring_openat(void **state)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	struct evt evt;
+	int dirfd;
+
+	(void)state;
+	if (io_uring_queue_init(2, &ring, 0))
+		skip(); /* io_uring switched off on this kernel */
+	watch(getpid());
+	dirfd = open("/etc", O_RDONLY | O_DIRECTORY);
+	assert_true(dirfd >= 0);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_openat(sqe, dirfd, "../etc/hostname", O_RDONLY | O_CLOEXEC, 0);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(io_uring_wait_cqe(&ring, &cqe), 0);
+	assert_true(cqe->res >= 0);
+	close(cqe->res);
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	expect_event(VIGIL_SC_OPENAT, "../etc/hostname", &evt);
+	assert_int_equal(evt.hdr->pid, getpid());
+	assert_int_equal(evt.hdr->uid, getuid());
+	assert_int_equal(evt.hdr->flags, VIGIL_HDR_IO_URING);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_int_equal(evt.open.dirfd, dirfd);
+	/* The kernel's flags: io_uring adds O_LARGEFILE (0100000 on x86_64,
+	 * where userspace's O_LARGEFILE is 0). */
+	assert_int_equal(evt.open.flags, O_RDONLY | O_CLOEXEC | 0100000);
+	assert_string_equal(evt.open.resolved, "");
+	close(dirfd);
+}
+
 /* The open filter: only opens of listed names with the listed access leave
  * the kernel. Pinned to one CPU, so that the ring buffer keeps their order and
  * a later wanted open proves the unwanted ones were dropped, not late. */
@@ -488,6 +526,44 @@ static void test_connect_ipv6_refused_and_mapped(void **state)
 	assert_int_equal(evt.hdr->retval, 0);
 	assert_int_equal(evt.connect.family, AF_INET);
 	assert_memory_equal(evt.connect.addr, "\x7f\x00\x00\x01", 4);
+}
+
+/* A connect through io_uring, seen at submission like an io_uring open. */
+static void test_io_uring_connect(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	uint16_t port;
+	struct evt evt;
+	int lfd, fd;
+
+	(void)state;
+	if (io_uring_queue_init(2, &ring, 0))
+		skip();
+	watch(getpid());
+	port = listen_loopback(&lfd);
+	sin.sin_port = htons(port);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&sin, sizeof(sin));
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(io_uring_wait_cqe(&ring, &cqe), 0);
+	assert_int_equal(cqe->res, 0);
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	if (!find_event(match_connect_port, &port, &evt))
+		fail_msg("no io_uring connect event to port %u", port);
+	assert_int_equal(evt.hdr->pid, getpid());
+	assert_int_equal(evt.hdr->flags, VIGIL_HDR_IO_URING);
+	assert_int_equal(evt.hdr->retval, 0);
+	assert_int_equal(evt.connect.fd, fd);
+	assert_int_equal(evt.connect.family, AF_INET);
+	assert_memory_equal(evt.connect.addr, "\x7f\x00\x00\x01", 4);
+	close(fd);
+	close(lfd);
 }
 
 static bool match_connect_unix(const struct evt *evt, const void *arg)
@@ -1124,7 +1200,9 @@ int main(void)
 		cmocka_unit_test_setup(test_openat_relative_to_dirfd, reset),
 		cmocka_unit_test_setup(test_open_creat_openat2, reset),
 		cmocka_unit_test_setup(test_open_deep_paths, reset),
+		cmocka_unit_test_setup(test_io_uring_openat, reset),
 		cmocka_unit_test_setup(test_open_filter, reset),
+		cmocka_unit_test_setup(test_io_uring_connect, reset),
 		cmocka_unit_test_setup(test_connect_ipv4, reset),
 		cmocka_unit_test_setup(test_connect_ipv6_refused_and_mapped, reset),
 		cmocka_unit_test_setup(test_connect_unix, reset),

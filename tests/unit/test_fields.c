@@ -363,6 +363,38 @@ static void test_truncated(void **state)
 	assert_string_equal(value_of(&f.evt, "evt.is_truncated"), "false");
 }
 
+/* Without a resolved path (a failed open, an io_uring request seen before it
+ * ran) an absolute name is normalized as text; a relative one is kept. */
+static void test_unresolved_open(void **state)
+{
+	static const char *const paths[][2] = {
+		{ "/etc/../etc/shadow", "/etc/shadow" },
+		{ "//etc/./shadow", "/etc/shadow" },
+		{ "/../../etc/shadow/", "/etc/shadow" },
+		{ "/etc/..", "/" },
+		{ "shadow", "shadow" },
+		{ "../etc/shadow", "../etc/shadow" },
+	};
+	struct fake f;
+	size_t i;
+
+	(void)state;
+	fake__open(&f);
+	assert_string_equal(value_of(&f.evt, "evt.is_io_uring"), "false");
+	f.hdr.flags = VIGIL_HDR_IO_URING;
+	f.hdr.retval = 0;
+	f.evt.open.resolved = "";
+	assert_string_equal(value_of(&f.evt, "evt.is_io_uring"), "true");
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		f.evt.open.path = paths[i][0];
+		assert_string_equal(value_of(&f.evt, "fd.name"), paths[i][1]);
+		assert_string_equal(value_of(&f.evt, "evt.arg.name"), paths[i][0]);
+	}
+	f.evt.open.path = "/etc/../etc/shadow";
+	assert_string_equal(value_of(&f.evt, "fd.directory"), "/etc");
+	assert_string_equal(value_of(&f.evt, "fd.filename"), "shadow");
+}
+
 static void test_missing(void **state)
 {
 	static const char *const fields[] = {
@@ -572,6 +604,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_unresolved_open),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_ancestors),
 		cmocka_unit_test(test_ancestor_bounds),

@@ -692,7 +692,7 @@ static void test_fields_print(void **state)
 		strcpy(prev, name);
 		nfields++;
 	}
-	assert_int_equal(nfields, 130);
+	assert_int_equal(nfields, 131);
 	/* container, evt, fd, group, k8s, proc, thread, user, transformers */
 	assert_int_equal(blanks, 8);
 	assert_null(field__lookup("proc", 4));

@@ -114,6 +114,58 @@ static void test_operational(void **state)
 	unlink(path);
 }
 
+/* A process table too full to take more processes is said, as a loss. */
+static void test_operational_process_table_full(void **state)
+{
+	struct sink_config c = {
+		.type = SINK_JSON, .min_priority = PRIORITY_DEBUG, .queue_size = 64, .path = path,
+	};
+	struct stats_config sc = { .stats_interval_ns = 0, .operational_interval_ns = 10 * S };
+	struct vigil_event_header hdr = { .type = VIGIL_EVENT_FORK, .pid = 1, .tid = 1 };
+	struct evt evt = { .hdr = &hdr, .type = VIGIL_EVENT_FORK };
+	static struct pipeline pl;
+	struct stats *st;
+	uint32_t pid;
+	int fd;
+
+	(void)state;
+	strcpy(path + strlen(path) - 6, "XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(sinks__new(&pl.sinks, &c, 1, "h"), 0);
+	st = stats__new(&sc);
+	assert_non_null(st);
+	/* 64 slots take 48 processes. A chain of forks, each by the last child,
+	 * with ancestors spared 64 generations up, leaves nothing to evict: the
+	 * table refuses. */
+	pl.procs = proctable__new(64);
+	assert_non_null(pl.procs);
+	proctable__set_ancestry_depth(pl.procs, 64);
+	for (pid = 2; pid < 60; pid++) {
+		/* Past the 48th, the deepest process forks again and again. */
+		hdr.pid = hdr.tid = pid <= 48 ? pid - 1 : 48;
+		hdr.ppid = hdr.pid - 1;
+		evt.fork.child_pid = evt.fork.child_tid = pid;
+		proctable__apply(pl.procs, &evt);
+	}
+	assert_int_equal(proctable__count(pl.procs), 48);
+	assert_int_equal(proctable__evictions(pl.procs), 0);
+	stats__tick(st, &pl, NULL, 100 * S);
+	assert_int_equal(read_lines(pl.sinks), 1);
+	assert_non_null(strstr(lines[0],
+		"vigild lost events or alerts in the last 0 s: the process table was full: "
+		"11 processes or updates refused\",\"output_fields\":{\"processes.refused\":11,"));
+	assert_non_null(strstr(lines[0], "\"rule\":\"vigil internal: events or alerts lost\""));
+
+	proctable__free(pl.procs);
+	pl.procs = NULL;
+	stats__free(st);
+	sinks__free(pl.sinks);
+	pl.sinks = NULL;
+	unlink(path);
+}
+
 /* A rate limit summary goes out on the tick that sees the burst end. */
 static void test_summary_on_tick(void **state)
 {
@@ -367,6 +419,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_operational),
+		cmocka_unit_test(test_operational_process_table_full),
 		cmocka_unit_test(test_summary_on_tick),
 		cmocka_unit_test(test_metrics_text),
 		cmocka_unit_test(test_counts),
