@@ -37,6 +37,8 @@ void config__defaults(struct config *c)
 	c->rule_matching = RULE_MATCHING_FIRST;
 	c->stats_interval_ns = 60 * NSEC_PER_SEC;
 	c->operational_interval_ns = 60 * NSEC_PER_SEC;
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", VIGIL_STATE_DIR);
+	c->learn_syscalls = true;
 }
 
 static void sink_config__free(struct sink_config *s)
@@ -510,6 +512,15 @@ static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml
 		cfg__seconds(p, key, v, true, &c->operational_interval_ns);
 	} else if (!strcmp(key, "metrics")) {
 		cfg__mapping(p, "'metrics'", v, metrics__key, NULL);
+	} else if (!strcmp(key, "state_dir")) {
+		s = cfg__scalar(p, key, v);
+		if (s && (s[0] != '/' || strlen(s) >= sizeof(c->state_dir)))
+			cfg__error(p, v, "'state_dir' must be an absolute path shorter than %zu "
+					 "characters, not '%s'", sizeof(c->state_dir), s);
+		else if (s)
+			snprintf(c->state_dir, sizeof(c->state_dir), "%s", s);
+	} else if (!strcmp(key, "learn_syscalls")) {
+		cfg__bool(p, key, v, &c->learn_syscalls);
 	} else {
 		cfg__error(p, k, "unknown key '%s'", key);
 	}

@@ -57,6 +57,7 @@ static void usage(FILE *out)
 		"       vigild --validate PATH...\n"
 		"       vigild --replay FILE [-r RULES]...\n"
 		"       vigild --dump FILE\n"
+		"       vigild --advise seccomp --scope IMAGE\n"
 		"       vigild --list-fields | --version | --help\n"
 		"\n"
 		"  -r, --rules PATH      rule file or directory of *.yaml (repeatable; default:\n"
@@ -73,6 +74,8 @@ static void usage(FILE *out)
 		"      --replay FILE     run a capture (or JSON-lines events) through the rules;\n"
 		"                        alerts as JSON lines on stdout, a summary on stderr\n"
 		"      --dump FILE       print a capture's events as JSON lines\n"
+		"      --advise KIND --scope VALUE  print a policy from what was learned:\n"
+		"                        seccomp: the OCI seccomp profile of image VALUE\n"
 		"      --list-fields     print the fields rules may use\n"
 		"  -d, --debug           debug logging\n"
 		"      --version         print the version\n"
@@ -90,6 +93,8 @@ struct options {
 	const char *record;
 	const char *replay;
 	const char *dump;
+	const char *advise; /* --advise KIND */
+	const char *scope;  /* --scope VALUE */
 	int debug;
 };
 
@@ -103,7 +108,8 @@ static void add_rules_path(struct options *o, const char *path)
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_STDOUT = 256, OPT_VALIDATE, OPT_LIST_FIELDS, OPT_VERSION, OPT_RECORD,
-	       OPT_REPLAY, OPT_DUMP, OPT_SYSLOG, OPT_JSON_FILE, OPT_METRICS };
+	       OPT_REPLAY, OPT_DUMP, OPT_SYSLOG, OPT_JSON_FILE, OPT_METRICS, OPT_ADVISE,
+	       OPT_SCOPE };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "stdout", required_argument, NULL, OPT_STDOUT },
@@ -116,6 +122,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "advise", required_argument, NULL, OPT_ADVISE },
+		{ "scope", required_argument, NULL, OPT_SCOPE },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -164,6 +172,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_DUMP:
 			o->dump = optarg;
+			break;
+		case OPT_ADVISE:
+			o->advise = optarg;
+			break;
+		case OPT_SCOPE:
+			o->scope = optarg;
 			break;
 		case 'd':
 			o->debug = 1;
@@ -307,6 +321,25 @@ static int run_replay(const struct options *o, struct pipeline *pl)
 	return err || st.errors ? 1 : 0;
 }
 
+static void load_config(const struct options *o, struct config *cfg);
+
+/* --advise KIND --scope VALUE: a policy from what earlier runs learned, on stdout. */
+static int run_advise(const struct options *o)
+{
+	struct config cfg;
+	int status;
+
+	load_config(o, &cfg);
+	if (!strcmp(o->advise, "seccomp")) {
+		status = seccomp_advise__print(cfg.state_dir, o->scope, stdout, stderr);
+	} else {
+		fprintf(stderr, "--advise takes seccomp, not '%s'\n", o->advise);
+		status = 2;
+	}
+	config__free(&cfg);
+	return status;
+}
+
 /* The config file, then the command line over it; a broken file stops vigild. */
 static void load_config(const struct options *o, struct config *cfg)
 {
@@ -397,6 +430,7 @@ int main(int argc, char **argv)
 	struct sigaction usr1 = { .sa_handler = on_reopen_signal };
 	uint64_t drops[VIGIL_DROP_REASON_MAX], now, next_tick = 0, tick_ns = TICK_NS, wd_usec;
 	struct metrics *metrics = NULL;
+	struct syscall_learner *learner = NULL;
 	struct rules_watch *watch = NULL;
 	struct config cfg = { 0 };
 	bool watchdog;
@@ -412,6 +446,8 @@ int main(int argc, char **argv)
 	}
 	if (opts.dump)
 		return replay__dump(opts.dump, stdout, stderr) ? 1 : 0;
+	if (opts.advise)
+		return run_advise(&opts);
 	pl.rules = rules__load(opts.rules, opts.nrules, stderr);
 	if (opts.validate) {
 		if (pl.rules)
@@ -443,6 +479,7 @@ int main(int argc, char **argv)
 	pipeline__init(&pl);
 
 	wanted_syscalls(&opts, pl.rules, bpf_config.syscalls);
+	bpf_config.learn_syscalls = cfg.learn_syscalls;
 	/* The task iterator seeds the process table without /proc, and knows our
 	 * pid as the hooks see it, which getpid() is not in a container. */
 	err = bpf_seed__open(&seed);
@@ -480,6 +517,12 @@ int main(int argc, char **argv)
 	if (!pl.containers)
 		fatalx("out of memory");
 	containers__set_forget_fn(pl.containers, forget_cgroup, be);
+	if (cfg.learn_syscalls) {
+		err = syscall_learner__new(&learner, be, pl.containers, cfg.state_dir);
+		if (err)
+			fatalx("cannot learn syscalls: %s", strerror(-err));
+		containers__set_remove_fn(pl.containers, syscall_learner__cgroup_removed, learner);
+	}
 	/* Alerts go through the sinks' queues: journald, syslog, JSON (config.c). */
 	start_alerting(&cfg, &pl, &metrics);
 	if (opts.record) {
@@ -518,6 +561,8 @@ int main(int argc, char **argv)
 		now = clock__ns(CLOCK_MONOTONIC);
 		if (now >= next_tick) {
 			tick(be, &pl, now, watchdog);
+			if (learner)
+				syscall_learner__tick(learner, now);
 			next_tick = now + tick_ns;
 		}
 		containers__poll(pl.containers);
@@ -551,6 +596,7 @@ cleanup:
 				 opts.record);
 	}
 	bpf_seed__close(seed);
+	syscall_learner__free(learner);
 	bpf_events__close(be);
 	metrics__stop(metrics);
 	sinks__free(pl.sinks);
