@@ -77,6 +77,8 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->stats_interval_ns, 60 * S);
 	assert_int_equal(c->operational_interval_ns, 60 * S);
 	assert_null(c->metrics_address);
+	assert_string_equal(c->state_dir, "/var/lib/vigil");
+	assert_true(c->learn_syscalls);
 }
 
 static void test_defaults(void **state)
@@ -123,6 +125,8 @@ static void test_every_key(void **state)
 	(void)state;
 	assert_int_equal(load(&c,
 		"rule_matching: all\n"
+		"state_dir: /srv/vigil\n"
+		"learn_syscalls: false\n"
 		"stats_interval: 0\n"
 		"operational_interval: 2.5\n"
 		"metrics:\n"
@@ -154,6 +158,8 @@ static void test_every_key(void **state)
 	assert_string_equal(errors, "");
 	free(errors);
 	assert_int_equal(c.rule_matching, RULE_MATCHING_ALL);
+	assert_string_equal(c.state_dir, "/srv/vigil");
+	assert_false(c.learn_syscalls);
 	assert_int_equal(c.stats_interval_ns, 0);
 	assert_int_equal(c.operational_interval_ns, 2500000000ull);
 	assert_string_equal(c.metrics_address, "[::1]:9376");
@@ -213,6 +219,11 @@ static void test_errors(void **state)
 		{ "operational_interval: soon\n",
 		  "%1$s:1:23: error: 'operational_interval' must be a number from 0 to 86400, not "
 		  "'soon'\n" },
+		{ "state_dir: var/lib/vigil\n",
+		  "%1$s:1:12: error: 'state_dir' must be an absolute path shorter than 256 "
+		  "characters, not 'var/lib/vigil'\n" },
+		{ "learn_syscalls: maybe\n",
+		  "%1$s:1:17: error: 'learn_syscalls' must be true or false, not 'maybe'\n" },
 		{ "sinks: journald\n", "%1$s:1:8: error: 'sinks' must be a list of sinks\n" },
 		{ "sinks:\n  - journald\n",
 		  "%1$s:2:5: error: a sink must be a mapping with a 'type'\n" },
