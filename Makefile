@@ -176,6 +176,7 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/reload.sh $(OUT)/vigild
 	tests/e2e/containers.sh $(OUT)/vigild
 	tests/e2e/sinks.sh $(OUT)/vigild
+	tests/e2e/seccomp.sh $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
