@@ -27,6 +27,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/openat2.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <bpf/bpf.h>
 #include <cmocka.h>
 
 #include "vigil.h"
@@ -855,6 +858,98 @@ static void test_cgroup_rmdir(void **state)
 	assert_int_equal(evt.hdr->syscall, VIGIL_SC_NONE);
 }
 
+/* --- syscalls learned per cgroup (bpf/learn.bpf.h) --- */
+
+/* cgroup2's mount, mounting one where there is none (a bare initramfs). */
+static bool cgroup2_root(char *dir, size_t size)
+{
+	if (cgroup2_mount(dir, size))
+		return true;
+	snprintf(dir, size, "/tmp/vigil-ktest-cgroup2");
+	mkdir(dir, 0755);
+	return !mount("none", dir, "cgroup2", 0, NULL);
+}
+
+/* In cgroup dir: under an allow-everything seccomp filter, getppid; then exit. */
+static void learn_child(const char *dir)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	char procs[PATH_MAX + 256];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	fd = open(procs, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(2);
+	close(fd);
+	/* Before the filter: not counted. */
+	syscall(SYS_getpid);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		_exit(3);
+	syscall(SYS_getppid);
+	syscall(SYS_exit_group, 0);
+}
+
+/* Runs learn_child in a new cgroup named name; returns the cgroup's entry. */
+static void learn_in_cgroup(const char *root, const char *name, struct vigil_syscall_set *set)
+{
+	char dir[PATH_MAX + 128];
+	struct stat st;
+	uint64_t id;
+	pid_t pid;
+	int status;
+
+	snprintf(dir, sizeof(dir), "%s/%s", root, name);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	id = st.st_ino;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		learn_child(dir);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	memset(set, 0xaa, sizeof(*set));
+	assert_int_equal(bpf_map_lookup_elem(bpf_events__syscall_sets_fd(be), &id, set), 0);
+	bpf_map_delete_elem(bpf_events__syscall_sets_fd(be), &id);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_learn_syscalls(void **state)
+{
+	char root[PATH_MAX], name[128];
+	struct vigil_syscall_set set;
+	unsigned int nr, seen;
+
+	(void)state;
+	if (!cgroup2_root(root, sizeof(root)))
+		skip();
+	/* Named like a container's cgroup: counts what it calls under the filter. */
+	snprintf(name, sizeof(name), "libpod-%064d", getpid());
+	learn_in_cgroup(root, name, &set);
+	assert_int_equal(set.state, VIGIL_LEARN_CONTAINER);
+	assert_int_equal(set.native[SYS_getppid], 1);
+	assert_int_equal(set.native[SYS_exit_group], 1);
+	/* Made before the filter was in place. */
+	assert_int_equal(set.native[SYS_getpid], 0);
+	assert_int_equal(set.native[SYS_seccomp], 0);
+	assert_int_equal(set.native[SYS_prctl], 0);
+	for (nr = 0, seen = 0; nr < VIGIL_SYSCALL_NR_MAX; nr++) {
+		seen += set.native[nr];
+		assert_int_equal(set.compat[nr], 0);
+	}
+	assert_int_equal(seen, 2);
+
+	/* Any other name: an entry that counts nothing. */
+	snprintf(name, sizeof(name), "vigil-ktest-host-%d", getpid());
+	learn_in_cgroup(root, name, &set);
+	assert_int_equal(set.state, VIGIL_LEARN_HOST);
+	for (nr = 0; nr < VIGIL_SYSCALL_NR_MAX; nr++)
+		assert_int_equal(set.native[nr] | set.compat[nr], 0);
+}
+
 /*
  * Prints how many of the object's programs the kernel took and how many are
  * attached, from this process's descriptors (a program switched off on this
@@ -889,7 +984,7 @@ static void report_programs(void)
 
 static int setup(void **state)
 {
-	struct bpf_events_config config = { .ringbuf_bytes = 4 << 20 };
+	struct bpf_events_config config = { .ringbuf_bytes = 4 << 20, .learn_syscalls = true };
 	int sc, err;
 
 	(void)state;
@@ -935,6 +1030,7 @@ int main(void)
 		cmocka_unit_test_setup(test_exec_overlay_upper, reset),
 		cmocka_unit_test_setup(test_cgroup_announced, reset),
 		cmocka_unit_test_setup(test_cgroup_rmdir, reset),
+		cmocka_unit_test_setup(test_learn_syscalls, reset),
 	};
 
 	if (geteuid() != 0) {
