@@ -321,7 +321,22 @@ static int run_replay(const struct options *o, struct pipeline *pl)
 	return err || st.errors ? 1 : 0;
 }
 
-static void load_config(const struct options *o, struct config *cfg);
+/* The config file, then the command line over it; a broken file stops vigild. */
+static void load_config(const struct options *o, struct config *cfg)
+{
+	const char *path = o->config ? o->config : VIGIL_CONFIG_PATH;
+	int err;
+
+	config__defaults(cfg);
+	err = config__load(cfg, path, stderr);
+	if (err == -EINVAL)
+		fatalx("%s has errors: fix them, or start with -c pointing elsewhere", path);
+	/* Without -c, no file means the defaults. */
+	if (err < 0 && !(err == -ENOENT && !o->config))
+		fatalx("cannot read %s: %s", path, strerror(-err));
+	if (config__apply_flags(cfg, &o->flags, stderr) < 0)
+		exit(2);
+}
 
 /* --advise KIND --scope VALUE: a policy from what earlier runs learned, on stdout. */
 static int run_advise(const struct options *o)
@@ -338,23 +353,6 @@ static int run_advise(const struct options *o)
 	}
 	config__free(&cfg);
 	return status;
-}
-
-/* The config file, then the command line over it; a broken file stops vigild. */
-static void load_config(const struct options *o, struct config *cfg)
-{
-	const char *path = o->config ? o->config : VIGIL_CONFIG_PATH;
-	int err;
-
-	config__defaults(cfg);
-	err = config__load(cfg, path, stderr);
-	if (err == -EINVAL)
-		fatalx("%s has errors: fix them, or start with -c pointing elsewhere", path);
-	/* Without -c, no file means the defaults. */
-	if (err < 0 && !(err == -ENOENT && !o->config))
-		fatalx("cannot read %s: %s", path, strerror(-err));
-	if (config__apply_flags(cfg, &o->flags, stderr) < 0)
-		exit(2);
 }
 
 static void start_alerting(const struct config *cfg, struct pipeline *pl,

@@ -11,14 +11,14 @@
 #     a broken state file is set aside
 # Run as root: tests/e2e/seccomp.sh build/vigild
 #
-# The image is tagged apart (localhost/vigil-sc-test:1) so that containers of
-# other tests on this machine do not teach this vigild anything. Only
-# containers named vigil-sc-* are touched.
+# The test image is built under a name of its own (localhost/vigil-sc-test:1),
+# so that containers of other tests on this machine do not teach this vigild
+# anything, and removed at the end. Only containers named vigil-sc-* are
+# touched.
 set -uo pipefail
 
 VIGILD=$(realpath "${1:-build/vigild}")
 top=$(cd "$(dirname "$0")/../.." && pwd)
-BASE_IMAGE=${VIGIL_TEST_IMAGE:-localhost/vigil-test:1}
 IMAGE=localhost/vigil-sc-test:1
 PREFIX=vigil-sc
 work=$(mktemp -d /tmp/vigil-e2e-seccomp.XXXXXX)
@@ -27,17 +27,16 @@ vigild_pid=
 . "$top/tests/e2e/lib.sh"
 
 "$top/tests/setup-host.sh" journald || exit 1
-"$top/tests/setup-host.sh" podman || exit 1
+VIGIL_TEST_IMAGE=$IMAGE "$top/tests/setup-host.sh" podman || exit 1
 
 cleanup() {
 	[ -n "$vigild_pid" ] && kill "$vigild_pid" 2>/dev/null && wait "$vigild_pid" 2>/dev/null
 	remove_containers "$PREFIX"
-	podman untag "$IMAGE" >/dev/null 2>&1
+	podman rmi -f "$IMAGE" >/dev/null 2>&1
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-podman tag "$BASE_IMAGE" "$IMAGE" || exit 1
 printf 'state_dir: %s\nlearn_syscalls: true\n' "$state" >"$work/vigil.yaml"
 
 start_vigild() {
