@@ -23,75 +23,30 @@ const volatile bool targ_learn_syscalls = false;
 /* Cgroups that could not get an entry: the map was full. */
 __u64 learn_table_full = 0;
 
-/* The run of hex digits that names a container in its cgroup's name:
- * "libpod-<64 hex>", "docker-<64 hex>.scope", "cri-containerd-<64 hex>.scope",
- * "crio-<64 hex>.scope", or the id alone. */
-#define CONTAINER_ID_HEX 64
-
-static __always_inline bool hex_digit(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-struct hex_run {
-	char name[VIGIL_CGROUP_NAME_MAX];
-	__u32 run;
-	bool found;
-};
-
-static long hex_run__step(__u32 i, void *ctx)
-{
-	struct hex_run *h = ctx;
-	char c = h->name[i & (VIGIL_CGROUP_NAME_MAX - 1)];
-
-	if (!c)
-		return 1;
-	h->run = hex_digit(c) ? h->run + 1 : 0;
-	h->found = h->run >= CONTAINER_ID_HEX;
-	return h->found;
-}
-
-/* bpf_loop: the verifier checks the step once, not every count of the run. */
-static __always_inline bool names_container(struct kernfs_node *kn)
-{
-	struct hex_run h = {};
-
-	if (!kn || bpf_probe_read_kernel_str(h.name, sizeof(h.name), BPF_CORE_READ(kn, name)) <= 0)
-		return false;
-	bpf_loop(VIGIL_CGROUP_NAME_MAX, hex_run__step, &h, 0);
-	return h.found;
-}
-
 /*
- * The first call from a cgroup: an entry for it, counting when the cgroup or
- * its parent (podman's "libpod-<id>.scope/container") is named like a
- * container's. vigild has the last word: it turns an entry it cannot
- * attribute to a container into a host one. Done once per cgroup.
+ * The first filtered call from a cgroup: an entry for it, counting. Which
+ * cgroups are containers' is vigild's to say (it knows the runtimes' cgroup
+ * names and has their state); it is told of the cgroup here, and stops the
+ * entry counting when the cgroup is no container's. Counting from the first
+ * call, rather than once vigild has looked, keeps what a container's runtime
+ * does right after loading the filter. Done once per cgroup.
  */
 static __noinline void learn_new_cgroup(__u64 cgroup_id, __u32 nr, bool compat)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct vigil_syscall_set *set;
-	struct kernfs_node *kn;
 	__u32 zero = 0;
-	bool container;
 
-	kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
-	container = names_container(kn) || names_container(kn ? kernfs_parent(kn) : NULL);
 	set = bpf_map_lookup_elem(&syscall_set_scratch, &zero);
 	if (!set)
 		return;
 	/* Only state is ever written here: the sets stay zero. */
-	set->state = container ? VIGIL_LEARN_CONTAINER : VIGIL_LEARN_HOST;
+	set->state = VIGIL_LEARN_COUNT;
 	if (bpf_map_update_elem(&syscall_sets, &cgroup_id, set, BPF_NOEXIST)) {
 		if (!bpf_map_lookup_elem(&syscall_sets, &cgroup_id))
 			__sync_fetch_and_add(&learn_table_full, 1);
 		return;
 	}
-	if (!container)
-		return;
-	/* vigild learns the cgroup's path now, even if it never has an event. */
-	announce_cgroup(task, cgroup_id);
+	announce_cgroup(bpf_get_current_task_btf(), cgroup_id);
 	set = bpf_map_lookup_elem(&syscall_sets, &cgroup_id);
 	if (!set)
 		return;
@@ -120,7 +75,7 @@ static __always_inline void learn_syscall(long nr, bool compat)
 		learn_new_cgroup(cgroup_id, idx, compat);
 		return;
 	}
-	if (set->state != VIGIL_LEARN_CONTAINER)
+	if (set->state != VIGIL_LEARN_COUNT)
 		return;
 	seen = compat ? &set->compat[idx] : &set->native[idx];
 	/* Test before set: a line every CPU reads is not dirtied again and again. */

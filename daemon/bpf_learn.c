@@ -6,9 +6,10 @@
  * exited) and, for containers that keep running, every LEARN_SCAN_NS. The
  * store is saved when it grew, at most once a tick, and at exit.
  *
- * The kernel guesses from a cgroup's name whether it is a container's. An
- * entry that the container table still does not know after
- * LEARN_HOST_AFTER_SCANS scans is the host's: it is told to stop counting.
+ * The kernel counts for every cgroup with a task under a seccomp filter, and
+ * announces the cgroup: an entry whose cgroup the container table still
+ * does not know after LEARN_HOST_AFTER_SCANS scans is the host's (a systemd
+ * service with SystemCallFilter=, say), and is told to stop counting.
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,7 +23,7 @@
 #include "vigil.h"
 
 #define LEARN_SCAN_NS (5 * 1000000000ull)
-#define LEARN_HOST_AFTER_SCANS 3
+#define LEARN_HOST_AFTER_SCANS 2
 #define UNKNOWN_MAX 256
 
 struct syscall_learner {
@@ -120,16 +121,16 @@ static void learner__scan(struct syscall_learner *l)
 	while (!bpf_map_get_next_key(l->fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(l->fd, &key, &k) || k.state != VIGIL_LEARN_CONTAINER)
+		if (bpf_map_lookup_elem(l->fd, &key, &k) || k.state != VIGIL_LEARN_COUNT)
 			continue;
 		c = containers__lookup(l->cs, key);
 		if (learner__merge(l, &k, c) || c != &container_host)
 			continue;
 		if (!learner__still_unknown(l, key, seen))
 			continue;
-		/* Named like a container, never one: stop counting. A call that
-		 * lands meanwhile is lost, and does not matter for the host. */
-		k.state = VIGIL_LEARN_HOST;
+		/* No container's: stop counting. A call that lands meanwhile is
+		 * lost, and does not matter for the host. */
+		k.state = VIGIL_LEARN_STOPPED;
 		bpf_map_update_elem(l->fd, &key, &k, BPF_EXIST);
 		log_debug("cgroup %llu is no container's: not counting its syscalls",
 			  (unsigned long long)key);
@@ -150,7 +151,7 @@ void syscall_learner__cgroup_removed(void *ctx, uint64_t cgroup_id, const struct
 
 	if (bpf_map_lookup_elem(l->fd, &cgroup_id, &k))
 		return;
-	if (k.state == VIGIL_LEARN_CONTAINER && !learner__merge(l, &k, c))
+	if (k.state == VIGIL_LEARN_COUNT && !learner__merge(l, &k, c))
 		log_debug("cgroup %llu went before its container's image was known: its "
 			  "syscalls are not learned", (unsigned long long)cgroup_id);
 	bpf_map_delete_elem(l->fd, &cgroup_id);

@@ -215,12 +215,12 @@ enum vigil_drop_reason {
 #define VIGIL_SYSCALL_NR_MAX 512
 
 enum vigil_learn_state {
-	VIGIL_LEARN_HOST = 0,      /* not a container: counts nothing */
-	VIGIL_LEARN_CONTAINER = 1, /* named like a container's cgroup: counts */
+	VIGIL_LEARN_STOPPED = 0, /* vigild found the cgroup is no container's */
+	VIGIL_LEARN_COUNT = 1,   /* as made by the kernel: counting */
 };
 
 struct vigil_syscall_set {
-	__u32 state; /* enum vigil_learn_state; written by vigild after creation */
+	__u32 state; /* enum vigil_learn_state */
 	__u32 reserved;
 	__u8 native[VIGIL_SYSCALL_NR_MAX];
 	__u8 compat[VIGIL_SYSCALL_NR_MAX];

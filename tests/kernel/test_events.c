@@ -892,19 +892,12 @@ static void learn_child(const char *dir)
 	syscall(SYS_exit_group, 0);
 }
 
-/* Runs learn_child in a new cgroup named name; returns the cgroup's entry. */
-static void learn_in_cgroup(const char *root, const char *name, struct vigil_syscall_set *set)
+/* Runs learn_child in cgroup dir; returns the cgroup's entry. */
+static void learn_in_cgroup(const char *dir, uint64_t id, struct vigil_syscall_set *set)
 {
-	char dir[PATH_MAX + 128];
-	struct stat st;
-	uint64_t id;
 	pid_t pid;
 	int status;
 
-	snprintf(dir, sizeof(dir), "%s/%s", root, name);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	assert_int_equal(stat(dir, &st), 0);
-	id = st.st_ino;
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
@@ -913,41 +906,56 @@ static void learn_in_cgroup(const char *root, const char *name, struct vigil_sys
 	assert_int_equal(status, 0);
 	memset(set, 0xaa, sizeof(*set));
 	assert_int_equal(bpf_map_lookup_elem(bpf_events__syscall_sets_fd(be), &id, set), 0);
-	bpf_map_delete_elem(bpf_events__syscall_sets_fd(be), &id);
-	assert_int_equal(rmdir(dir), 0);
+}
+
+static unsigned int syscalls_seen(const struct vigil_syscall_set *set)
+{
+	unsigned int nr, n = 0;
+
+	for (nr = 0; nr < VIGIL_SYSCALL_NR_MAX; nr++)
+		n += set->native[nr] + set->compat[nr];
+	return n;
 }
 
 static void test_learn_syscalls(void **state)
 {
-	char root[PATH_MAX], name[128];
+	char root[PATH_MAX], dir[PATH_MAX + 64];
 	struct vigil_syscall_set set;
-	unsigned int nr, seen;
+	struct stat st;
+	struct evt evt;
+	uint64_t id;
+	int fd = bpf_events__syscall_sets_fd(be);
 
 	(void)state;
 	if (!cgroup2_root(root, sizeof(root)))
 		skip();
-	/* Named like a container's cgroup: counts what it calls under the filter. */
-	snprintf(name, sizeof(name), "libpod-%064d", getpid());
-	learn_in_cgroup(root, name, &set);
-	assert_int_equal(set.state, VIGIL_LEARN_CONTAINER);
+	snprintf(dir, sizeof(dir), "%s/vigil-ktest-learn-%d", root, getpid());
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	id = st.st_ino;
+
+	/* What it calls under the filter counts, and the cgroup is announced. */
+	learn_in_cgroup(dir, id, &set);
+	assert_int_equal(set.state, VIGIL_LEARN_COUNT);
 	assert_int_equal(set.native[SYS_getppid], 1);
 	assert_int_equal(set.native[SYS_exit_group], 1);
 	/* Made before the filter was in place. */
 	assert_int_equal(set.native[SYS_getpid], 0);
 	assert_int_equal(set.native[SYS_seccomp], 0);
 	assert_int_equal(set.native[SYS_prctl], 0);
-	for (nr = 0, seen = 0; nr < VIGIL_SYSCALL_NR_MAX; nr++) {
-		seen += set.native[nr];
-		assert_int_equal(set.compat[nr], 0);
-	}
-	assert_int_equal(seen, 2);
+	assert_int_equal(syscalls_seen(&set), 2);
+	assert_true(find_event(match_cgroup, &id, &evt));
 
-	/* Any other name: an entry that counts nothing. */
-	snprintf(name, sizeof(name), "vigil-ktest-host-%d", getpid());
-	learn_in_cgroup(root, name, &set);
-	assert_int_equal(set.state, VIGIL_LEARN_HOST);
-	for (nr = 0; nr < VIGIL_SYSCALL_NR_MAX; nr++)
-		assert_int_equal(set.native[nr] | set.compat[nr], 0);
+	/* Told to stop (no container's cgroup), it counts nothing more. */
+	memset(&set, 0, sizeof(set));
+	set.state = VIGIL_LEARN_STOPPED;
+	assert_int_equal(bpf_map_update_elem(fd, &id, &set, BPF_EXIST), 0);
+	learn_in_cgroup(dir, id, &set);
+	assert_int_equal(set.state, VIGIL_LEARN_STOPPED);
+	assert_int_equal(syscalls_seen(&set), 0);
+
+	bpf_map_delete_elem(fd, &id);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /*

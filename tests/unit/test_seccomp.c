@@ -122,7 +122,7 @@ static void test_set_merge(void **state)
 	assert_false(syscall_set__merge(&a, &b));
 
 	/* The kernel's bytes: any non-zero byte is a syscall seen. */
-	k.state = VIGIL_LEARN_CONTAINER;
+	k.state = VIGIL_LEARN_COUNT;
 	k.native[1] = 1;
 	k.native[257] = 1;
 	k.compat[102] = 0xff;
