@@ -48,7 +48,7 @@ static size_t profile__names(const struct syscall_set *s, const char **names, si
 
 int seccomp_profile__format(const struct syscall_set *s, struct strbuf *sb, size_t *unnamed)
 {
-	static const char *names[2 * VIGIL_SYSCALL_NR_MAX];
+	const char *names[2 * VIGIL_SYSCALL_NR_MAX];
 	size_t n, i;
 
 	n = profile__names(s, names, unnamed);
