@@ -15,7 +15,7 @@ iterations=${ITERATIONS:-1000000}
 image=localhost/vigil-sc-test:1
 work=$(mktemp -d /tmp/vigil-bench-learn.XXXXXX)
 vigild_pid=
-trap '[ -n "$vigild_pid" ] && kill -INT $vigild_pid 2>/dev/null; wait; rm -rf "$work"' EXIT
+trap '[ -n "$vigild_pid" ] && kill -INT $vigild_pid 2>/dev/null; wait; podman rmi -f "$image" >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 "$top/tests/setup-host.sh" journald
 VIGIL_TEST_IMAGE=$image "$top/tests/setup-host.sh" podman

@@ -9,6 +9,7 @@
 #     pivot_root) is not in the profile
 #   - the learned sets survive a restart, a second workload adds to them, and
 #     a broken state file is set aside
+#   - a 32-bit program's calls are learned apart and run under the profile
 # Run as root: tests/e2e/seccomp.sh build/vigild
 #
 # The test image is built under a name of its own (localhost/vigil-sc-test:1),
@@ -207,6 +208,32 @@ if advise localhost/vigil-sc-test; then
 	pass "advise: the repository's scope is the union of its tags"
 else
 	fail "advise by repository: $(cat "$work/advise.err")"
+fi
+
+# 4b. A 32-bit program: its calls are ia32 ones, counted apart, and the
+# profile lists x86 with their names.
+if cc -m32 -static -O2 "$top/tests/e2e/hello32.c" -o "$work/hello32" 2>"$work/cc32.log"; then
+	run learn32 -v "$work/hello32:/hello32:ro" -- /hello32
+	for _ in $(seq 100); do
+		advise "$IMAGE" && has_name set_thread_area && break
+		sleep 0.1
+	done
+	got=$(jq -r '.architectures | join(",")' "$work/profile.json")
+	# set_thread_area: how i386 sets up thread-local storage (x86_64 uses arch_prctl).
+	if [ "$got" = "SCMP_ARCH_X86_64,SCMP_ARCH_X86" ] && has_name set_thread_area; then
+		pass "ia32: x86 listed, with the ia32 calls' names (set_thread_area)"
+	else
+		fail "ia32: architectures '$got', names $(jq -c '.syscalls[0].names' "$work/profile.json")"
+	fi
+	if run profiled32 --security-opt "seccomp=$work/profile.json" \
+		-v "$work/hello32:/hello32:ro" -- /hello32 &&
+		grep -q "^hello from ia32$" "$work/profiled32.out"; then
+		pass "ia32: the 32-bit program runs under the profile"
+	else
+		fail "ia32: under the profile: $(cat "$work/profiled32.out")"
+	fi
+else
+	echo "     ia32: skipped, cannot build a 32-bit program: $(head -n 1 "$work/cc32.log")"
 fi
 
 # 5. A broken state file is set aside, not trusted and not fatal.
