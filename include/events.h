@@ -207,10 +207,10 @@ enum vigil_drop_reason {
 };
 
 /*
- * Syscalls made by each container cgroup, for seccomp advice: the value of
- * the syscall_sets map, keyed by cgroup id. One byte per syscall number (a
- * plain store, so two CPUs never lose each other's update), native x86_64
- * and ia32 apart. Only calls made under a seccomp filter are counted.
+ * Syscalls made in a cgroup, for seccomp advice: the value of the
+ * syscall_sets map, keyed by cgroup id. One byte per syscall number (a plain
+ * store, so two CPUs never lose each other's update), native x86_64 and ia32
+ * apart. Only calls made under a seccomp filter are counted.
  */
 #define VIGIL_SYSCALL_NR_MAX 512
 
