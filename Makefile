@@ -179,6 +179,7 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/evasion.sh $(OUT)/vigild
 	tests/e2e/anomaly.sh $(OUT)/vigild
 	tests/e2e/evasion_kernel.sh $(OUT)/vigild
+	tests/e2e/seccomp.sh $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps

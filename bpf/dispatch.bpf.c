@@ -6,6 +6,7 @@
  * the family's exit program for the rest.
  */
 #include "common.bpf.h"
+#include "learn.bpf.h"
 
 #define NATIVE_NR_MAX 512
 #define COMPAT_NR_MAX 512
@@ -105,6 +106,7 @@ int BPF_PROG(handle__sys_enter, struct pt_regs *regs, long id)
 	__u32 sc, tid;
 
 	sc = syscall_of(regs, &compat);
+	learn_syscall(regs->orig_ax, compat);
 	if (!(is_setid(sc) || is_exec(sc)) || !wanted(sc))
 		return 0;
 	call.syscall = sc;

@@ -125,4 +125,23 @@ struct {
 	__type(value, __u8);
 } cgroups_announced SEC(".maps") __weak;
 
+/* Syscalls per cgroup (see learn.bpf.h); vigild reads them and deletes a
+ * cgroup's entry when the cgroup is removed. Entries are made only for
+ * cgroups with tasks under a seccomp filter, so not preallocated. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct vigil_syscall_set);
+} syscall_sets SEC(".maps") __weak;
+
+/* A zeroed value to create entries from: too big for the stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vigil_syscall_set);
+} syscall_set_scratch SEC(".maps") __weak;
+
 #endif /* VIGIL_MAPS_BPF_H */

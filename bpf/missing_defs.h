@@ -20,6 +20,9 @@
 /* arch/x86/include/asm/thread_info.h: thread_info.status while in an ia32 syscall */
 #define TS_COMPAT 0x0002
 
+/* include/uapi/linux/seccomp.h */
+#define SECCOMP_MODE_FILTER 2
+
 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #define X64_open 2
 #define X64_connect 42

@@ -19,7 +19,7 @@
 
 static const char *state_dir(const struct config *cfg)
 {
-	return cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT;
+	return cfg->state_dir;
 }
 
 static struct baseline *load(const struct config *cfg, char *path, size_t len)
@@ -164,6 +164,9 @@ int advise_cli__run(const char *kind, const char *scope, const struct config *cf
 		fprintf(stderr, "vigild: --advise %s needs --scope IMAGE\n", kind);
 		return 2;
 	}
+	/* Syscalls are learned in the kernel, not by anomaly items. */
+	if (!strcmp(kind, "seccomp"))
+		return seccomp_advise__print(cfg->state_dir, scope, stdout, stderr);
 	b = load(cfg, path, sizeof(path));
 	if (!b)
 		return 1;
@@ -172,7 +175,7 @@ int advise_cli__run(const char *kind, const char *scope, const struct config *cf
 	} else if (!strcmp(kind, "filesystem")) {
 		err = advise_filesystem__print(b, scope, stdout);
 	} else {
-		fprintf(stderr, "vigild: --advise takes network or filesystem, not '%s'\n", kind);
+		fprintf(stderr, "vigild: --advise takes seccomp, network or filesystem, not '%s'\n", kind);
 		baseline__free(b);
 		return 2;
 	}

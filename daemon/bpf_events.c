@@ -221,6 +221,7 @@ int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *co
 		goto err_destroy;
 	be->skel->rodata->targ_self_tgid = config->ignore_tgid;
 	be->skel->rodata->targ_cgroup_source = config->cgroup_source;
+	be->skel->rodata->targ_learn_syscalls = config->learn_syscalls;
 	err = bpf_map__set_max_entries(be->skel->maps.events, config->ringbuf_bytes);
 	if (!err)
 		err = bpf_map__set_max_entries(be->skel->maps.event_scratch, be->ncpus);
@@ -304,6 +305,16 @@ int bpf_events__drops(struct bpf_events *be, uint64_t drops[VIGIL_DROP_REASON_MA
 void bpf_events__forget_cgroup(struct bpf_events *be, uint64_t cgroup_id)
 {
 	bpf_map_delete_elem(bpf_map__fd(be->skel->maps.cgroups_announced), &cgroup_id);
+}
+
+int bpf_events__syscall_sets_fd(struct bpf_events *be)
+{
+	return bpf_map__fd(be->skel->maps.syscall_sets);
+}
+
+uint64_t bpf_events__learn_table_full(struct bpf_events *be)
+{
+	return be->skel->bss->learn_table_full;
 }
 
 void bpf_events__close(struct bpf_events *be)

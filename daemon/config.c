@@ -41,6 +41,8 @@ void config__defaults(struct config *c)
 	c->baseline_max_scopes = BASELINE_MAX_SCOPES_DEFAULT;
 	c->baseline_save_interval_ns = 60 * NSEC_PER_SEC;
 	c->proc_ancestry_depth = PROC_ANCESTRY_DEPTH_DEFAULT;
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", VIGIL_STATE_DIR);
+	c->learn_syscalls = true;
 }
 
 static void sink_config__free(struct sink_config *s)
@@ -65,8 +67,6 @@ void config__free(struct config *c)
 	config__free_sinks(c);
 	free(c->metrics_address);
 	c->metrics_address = NULL;
-	free(c->state_dir);
-	c->state_dir = NULL;
 }
 
 /* Parsing */
@@ -539,12 +539,13 @@ static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml
 		cfg__mapping(p, "'metrics'", v, metrics__key, NULL);
 	} else if (!strcmp(key, "state_dir")) {
 		s = cfg__scalar(p, key, v);
-		if (s && *s != '/')
-			cfg__error(p, v, "'state_dir' must be an absolute path, not '%s'", s);
-		else if (s) {
-			free(c->state_dir);
-			c->state_dir = cfg__strdup(p, v, s);
-		}
+		if (s && (s[0] != '/' || strlen(s) >= sizeof(c->state_dir)))
+			cfg__error(p, v, "'state_dir' must be an absolute path shorter than %zu "
+					 "characters, not '%s'", sizeof(c->state_dir), s);
+		else if (s)
+			snprintf(c->state_dir, sizeof(c->state_dir), "%s", s);
+	} else if (!strcmp(key, "learn_syscalls")) {
+		cfg__bool(p, key, v, &c->learn_syscalls);
 	} else if (!strcmp(key, "anomaly")) {
 		cfg__mapping(p, "'anomaly'", v, anomaly__key, c);
 	} else if (!strcmp(key, "proc_ancestry_depth")) {

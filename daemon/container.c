@@ -73,6 +73,8 @@ struct containers {
 	size_t forgotten_next;
 	containers_forget_fn forget;
 	void *forget_ctx;
+	containers_remove_fn remove;
+	void *remove_ctx;
 };
 
 const struct container container_host = {
@@ -170,6 +172,12 @@ void containers__set_forget_fn(struct containers *cs, containers_forget_fn fn, v
 {
 	cs->forget = fn;
 	cs->forget_ctx = ctx;
+}
+
+void containers__set_remove_fn(struct containers *cs, containers_remove_fn fn, void *ctx)
+{
+	cs->remove = fn;
+	cs->remove_ctx = ctx;
 }
 
 size_t containers__count(const struct containers *cs)
@@ -495,6 +503,8 @@ void containers__remove_cgroup(struct containers *cs, uint64_t cgroup_id)
 {
 	struct container_entry *e = entry__find(cs, cgroup_id);
 
+	if (cs->remove)
+		cs->remove(cs->remove_ctx, cgroup_id, e ? &e->info->c : &container_host);
 	if (!e)
 		return;
 	cs->removed++;

@@ -58,7 +58,7 @@ static void usage(FILE *out)
 		"       vigild --replay FILE [-r RULES]...\n"
 		"       vigild --dump FILE\n"
 		"       vigild --baseline show|export [SCOPE] | import FILE | reset SCOPE\n"
-		"       vigild --advise network|filesystem --scope SCOPE\n"
+		"       vigild --advise seccomp|network|filesystem --scope SCOPE\n"
 		"       vigild --list-fields | --version | --help\n"
 		"\n"
 		"  -r, --rules PATH      rule file or directory of *.yaml (repeatable; default:\n"
@@ -78,7 +78,8 @@ static void usage(FILE *out)
 		"      --baseline CMD    the anomaly baselines in the state directory: show,\n"
 		"                        export (YAML), import FILE, reset SCOPE\n"
 		"      --advise KIND     hardening advice from the baselines of --scope:\n"
-		"                        network (NetworkPolicy), filesystem (Pod)\n"
+		"                        seccomp (OCI profile), network (NetworkPolicy),\n"
+		"                        filesystem (Pod)\n"
 		"      --scope VALUE     a scope value, such as an image repository\n"
 		"      --list-fields     print the fields rules may use\n"
 		"  -d, --debug           debug logging\n"
@@ -369,7 +370,7 @@ static void load_config(const struct options *o, struct config *cfg)
 static void start_anomaly(const struct config *cfg, struct pipeline *pl)
 {
 	struct anomaly_config ac = {
-		.state_dir = cfg->state_dir ? cfg->state_dir : STATE_DIR_DEFAULT,
+		.state_dir = cfg->state_dir,
 		.learning_s = cfg->anomaly_learning_s,
 		.limits = { .max_scopes = cfg->baseline_max_scopes,
 			    .max_tuples = cfg->baseline_max_tuples },
@@ -458,6 +459,7 @@ int main(int argc, char **argv)
 	struct sigaction usr1 = { .sa_handler = on_reopen_signal };
 	uint64_t drops[VIGIL_DROP_REASON_MAX], now, next_tick = 0, tick_ns = TICK_NS, wd_usec;
 	struct metrics *metrics = NULL;
+	struct syscall_learner *learner = NULL;
 	struct rules_watch *watch = NULL;
 	struct config cfg = { 0 };
 	bool watchdog;
@@ -518,6 +520,7 @@ int main(int argc, char **argv)
 							 &layout);
 	log_info("cgroup %s: containers are found through %s", cgroup_layout__name(layout),
 		 cgroup_source__name(bpf_config.cgroup_source));
+	bpf_config.learn_syscalls = cfg.learn_syscalls;
 	/* The task iterator seeds the process table without /proc, and knows our
 	 * pid as the hooks see it, which getpid() is not in a container. */
 	err = bpf_seed__open(&seed, bpf_config.cgroup_source);
@@ -555,6 +558,12 @@ int main(int argc, char **argv)
 	if (!pl.containers)
 		fatalx("out of memory");
 	containers__set_forget_fn(pl.containers, forget_cgroup, be);
+	if (cfg.learn_syscalls) {
+		err = syscall_learner__new(&learner, be, pl.containers, cfg.state_dir);
+		if (err)
+			fatalx("cannot learn syscalls: %s", strerror(-err));
+		containers__set_remove_fn(pl.containers, syscall_learner__cgroup_removed, learner);
+	}
 	/* Alerts go through the sinks' queues: journald, syslog, JSON (config.c). */
 	start_alerting(&cfg, &pl, &metrics);
 	start_anomaly(&cfg, &pl);
@@ -595,6 +604,8 @@ int main(int argc, char **argv)
 		now = clock__ns(CLOCK_MONOTONIC);
 		if (now >= next_tick) {
 			tick(be, &pl, now, watchdog);
+			if (learner)
+				syscall_learner__tick(learner, now);
 			next_tick = now + tick_ns;
 		}
 		containers__poll(pl.containers);
@@ -628,6 +639,7 @@ cleanup:
 				 opts.record);
 	}
 	bpf_seed__close(seed);
+	syscall_learner__free(learner);
 	bpf_events__close(be);
 	metrics__stop(metrics);
 	/* Saved last: what was learned up to the end. */

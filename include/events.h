@@ -216,10 +216,31 @@ enum vigil_drop_reason {
 	VIGIL_DROP_REASON_MAX,
 };
 
+/*
+ * Syscalls made in a cgroup, for seccomp advice: the value of the
+ * syscall_sets map, keyed by cgroup id. One byte per syscall number (a plain
+ * store, so two CPUs never lose each other's update), native x86_64 and ia32
+ * apart. Only calls made under a seccomp filter are counted.
+ */
+#define VIGIL_SYSCALL_NR_MAX 512
+
+enum vigil_learn_state {
+	VIGIL_LEARN_STOPPED = 0, /* vigild found the cgroup is no container's */
+	VIGIL_LEARN_COUNT = 1,   /* as made by the kernel: counting */
+};
+
+struct vigil_syscall_set {
+	__u32 state; /* enum vigil_learn_state */
+	__u32 reserved;
+	__u8 native[VIGIL_SYSCALL_NR_MAX];
+	__u8 compat[VIGIL_SYSCALL_NR_MAX];
+};
+
 _Static_assert(sizeof(struct vigil_event_header) == 88, "header layout");
 _Static_assert(sizeof(struct vigil_exec_event) == 88 + 72, "exec layout");
 _Static_assert(sizeof(struct vigil_open_event) == 88 + 24, "open layout");
 _Static_assert(sizeof(struct vigil_connect_event) == 88 + 144, "connect layout");
 _Static_assert(sizeof(struct vigil_setid_event) == 88 + 40, "setid layout");
+_Static_assert(sizeof(struct vigil_syscall_set) == 8 + 2 * VIGIL_SYSCALL_NR_MAX, "syscall set layout");
 
 #endif /* VIGIL_EVENTS_H */

@@ -28,6 +28,9 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 #include <liburing.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <bpf/bpf.h>
 #include <cmocka.h>
 
 #include "vigil.h"
@@ -1117,6 +1120,109 @@ static void test_container_cgroup(void **state)
 	containers__free(cs);
 }
 
+/* --- syscalls learned per cgroup (bpf/learn.bpf.h) --- */
+
+/* The tracked hierarchy's mount; on cgroup2, mounting one where there is
+ * none (a bare initramfs). */
+static bool tracked_root(char *dir, size_t size)
+{
+	if (tracked_mount(dir, size))
+		return true;
+	if (cgroup_source != VIGIL_CGROUP_DFL)
+		return false;
+	snprintf(dir, size, "/tmp/vigil-ktest-cgroup2");
+	mkdir(dir, 0755);
+	return !mount("none", dir, "cgroup2", 0, NULL);
+}
+
+/* In cgroup dir: under an allow-everything seccomp filter, getppid; then exit. */
+static void learn_child(const char *dir)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	char procs[PATH_MAX + 256];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	fd = open(procs, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(2);
+	close(fd);
+	/* Before the filter: not counted. */
+	syscall(SYS_getpid);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		_exit(3);
+	syscall(SYS_getppid);
+	syscall(SYS_exit_group, 0);
+}
+
+/* Runs learn_child in cgroup dir; returns the cgroup's entry. */
+static void learn_in_cgroup(const char *dir, uint64_t id, struct vigil_syscall_set *set)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		learn_child(dir);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	memset(set, 0xaa, sizeof(*set));
+	assert_int_equal(bpf_map_lookup_elem(bpf_events__syscall_sets_fd(be), &id, set), 0);
+}
+
+static unsigned int syscalls_seen(const struct vigil_syscall_set *set)
+{
+	unsigned int nr, n = 0;
+
+	for (nr = 0; nr < VIGIL_SYSCALL_NR_MAX; nr++)
+		n += set->native[nr] + set->compat[nr];
+	return n;
+}
+
+static void test_learn_syscalls(void **state)
+{
+	char root[PATH_MAX], dir[PATH_MAX + 64];
+	struct vigil_syscall_set set;
+	struct stat st;
+	struct evt evt;
+	uint64_t id;
+	int fd = bpf_events__syscall_sets_fd(be);
+
+	(void)state;
+	if (!tracked_root(root, sizeof(root)))
+		skip();
+	snprintf(dir, sizeof(dir), "%s/vigil-ktest-learn-%d", root, getpid());
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	id = st.st_ino;
+
+	/* What it calls under the filter counts, and the cgroup is announced. */
+	learn_in_cgroup(dir, id, &set);
+	assert_int_equal(set.state, VIGIL_LEARN_COUNT);
+	assert_int_equal(set.native[SYS_getppid], 1);
+	assert_int_equal(set.native[SYS_exit_group], 1);
+	/* Made before the filter was in place. */
+	assert_int_equal(set.native[SYS_getpid], 0);
+	assert_int_equal(set.native[SYS_seccomp], 0);
+	assert_int_equal(set.native[SYS_prctl], 0);
+	assert_int_equal(syscalls_seen(&set), 2);
+	assert_true(find_event(match_cgroup, &id, &evt));
+
+	/* Told to stop (no container's cgroup), it counts nothing more. */
+	memset(&set, 0, sizeof(set));
+	set.state = VIGIL_LEARN_STOPPED;
+	assert_int_equal(bpf_map_update_elem(fd, &id, &set, BPF_EXIST), 0);
+	learn_in_cgroup(dir, id, &set);
+	assert_int_equal(set.state, VIGIL_LEARN_STOPPED);
+	assert_int_equal(syscalls_seen(&set), 0);
+
+	bpf_map_delete_elem(fd, &id);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /*
  * Prints how many of the object's programs the kernel took and how many are
  * attached, from this process's descriptors (a program switched off on this
@@ -1151,7 +1257,7 @@ static void report_programs(void)
 
 static int setup(void **state)
 {
-	struct bpf_events_config config = { .ringbuf_bytes = 4 << 20 };
+	struct bpf_events_config config = { .ringbuf_bytes = 4 << 20, .learn_syscalls = true };
 	enum cgroup_layout layout;
 	const char *expected;
 	int sc, err;
@@ -1214,6 +1320,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cgroup_announced, reset),
 		cmocka_unit_test_setup(test_cgroup_rmdir, reset),
 		cmocka_unit_test_setup_teardown(test_container_cgroup, reset, remove_container_cgroup),
+		cmocka_unit_test_setup(test_learn_syscalls, reset),
 	};
 
 	if (geteuid() != 0) {

@@ -77,14 +77,13 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->stats_interval_ns, 60 * S);
 	assert_int_equal(c->operational_interval_ns, 60 * S);
 	assert_null(c->metrics_address);
-	/* NULL is the default state directory: the shipped file names it. */
-	if (c->state_dir)
-		assert_string_equal(c->state_dir, STATE_DIR_DEFAULT);
 	assert_int_equal(c->anomaly_learning_s, 0);
 	assert_int_equal(c->baseline_max_scopes, 4096);
 	assert_int_equal(c->baseline_max_tuples, 1024);
 	assert_int_equal(c->baseline_save_interval_ns, 60 * S);
 	assert_int_equal(c->proc_ancestry_depth, 16);
+	assert_string_equal(c->state_dir, "/var/lib/vigil");
+	assert_true(c->learn_syscalls);
 }
 
 static void test_defaults(void **state)
@@ -132,6 +131,8 @@ static void test_every_key(void **state)
 	assert_int_equal(load(&c,
 		"rule_matching: all\n"
 		"proc_ancestry_depth: 40\n"
+		"state_dir: /srv/vigil\n"
+		"learn_syscalls: false\n"
 		"stats_interval: 0\n"
 		"operational_interval: 2.5\n"
 		"metrics:\n"
@@ -164,6 +165,8 @@ static void test_every_key(void **state)
 	free(errors);
 	assert_int_equal(c.rule_matching, RULE_MATCHING_ALL);
 	assert_int_equal(c.proc_ancestry_depth, 40);
+	assert_string_equal(c.state_dir, "/srv/vigil");
+	assert_false(c.learn_syscalls);
 	assert_int_equal(c.stats_interval_ns, 0);
 	assert_int_equal(c.operational_interval_ns, 2500000000ull);
 	assert_string_equal(c.metrics_address, "[::1]:9376");
@@ -223,6 +226,11 @@ static void test_errors(void **state)
 		{ "operational_interval: soon\n",
 		  "%1$s:1:23: error: 'operational_interval' must be a number from 0 to 86400, not "
 		  "'soon'\n" },
+		{ "state_dir: var/lib/vigil\n",
+		  "%1$s:1:12: error: 'state_dir' must be an absolute path shorter than 256 "
+		  "characters, not 'var/lib/vigil'\n" },
+		{ "learn_syscalls: maybe\n",
+		  "%1$s:1:17: error: 'learn_syscalls' must be true or false, not 'maybe'\n" },
 		{ "sinks: journald\n", "%1$s:1:8: error: 'sinks' must be a list of sinks\n" },
 		{ "sinks:\n  - journald\n",
 		  "%1$s:2:5: error: a sink must be a mapping with a 'type'\n" },
@@ -411,7 +419,8 @@ static void test_anomaly_keys(void **state)
 		"  learning: 5\n",
 		&errors), -EINVAL);
 	snprintf(expected, sizeof(expected),
-		 "%1$s:1:12: error: 'state_dir' must be an absolute path, not 'var/lib/vigil'\n"
+		 "%1$s:1:12: error: 'state_dir' must be an absolute path shorter than 256 "
+		 "characters, not 'var/lib/vigil'\n"
 		 "%1$s:3:20: error: 'learning_period' must be a number from 0 to 3.16224e+07, "
 		 "not '-1'\n"
 		 "%1$s:4:15: error: 'max_tuples' must be a whole number from 1 to 1048576, not "
