@@ -37,6 +37,11 @@ void strbuf__append(struct strbuf *sb, const char *s, size_t n);
 void strbuf__puts(struct strbuf *sb, const char *s);
 void strbuf__printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* text.c: event data in a message for people: control characters, text
+ * reordering characters and invalid UTF-8 as \xHH, a backslash doubled.
+ * Appends s, never half a character or escape; returns the bytes appended. */
+size_t text__escape(struct strbuf *sb, const char *s);
+
 /* container.c: cgroup to container attribution */
 enum container_runtime {
 	RUNTIME_HOST = 0,
