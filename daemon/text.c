@@ -15,8 +15,7 @@
 
 #include "vigil.h"
 
-/* Whether the valid n-byte UTF-8 sequence at s is a character to escape. */
-static bool utf8__is_hostile(const unsigned char *s, size_t n)
+bool utf8__is_hostile(const unsigned char *s, size_t n)
 {
 	if (n == 1)
 		return s[0] < 0x20 || s[0] == 0x7f;

@@ -41,6 +41,9 @@ void strbuf__printf(struct strbuf *sb, const char *fmt, ...) __attribute__((form
  * reordering characters and invalid UTF-8 as \xHH, a backslash doubled.
  * Appends s, never half a character or escape; returns the bytes appended. */
 size_t text__escape(struct strbuf *sb, const char *s);
+/* Whether the valid n-byte UTF-8 character at s is one of those: a C0 or C1
+ * control, DEL, U+2028..U+202E or U+2066..U+2069. */
+bool utf8__is_hostile(const unsigned char *s, size_t n);
 
 /* container.c: cgroup to container attribution */
 enum container_runtime {
