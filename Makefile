@@ -25,7 +25,7 @@ endif
 DEB_BUILD := clang libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
 	libcmocka-dev libmicrohttpd-dev pkg-config make gcc
 DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq rsyslog \
-	qemu-system-x86 cpio
+	qemu-system-x86 cpio python3 valgrind
 # Building the image (tests/deploy/): buildah, and mmdebstrap for a Debian base
 # where no registry is reachable.
 DEB_DEPLOY := buildah mmdebstrap
@@ -176,6 +176,7 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/reload.sh $(OUT)/vigild
 	tests/e2e/containers.sh $(OUT)/vigild
 	tests/e2e/sinks.sh $(OUT)/vigild
+	tests/e2e/hostile.sh $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
