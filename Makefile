@@ -56,6 +56,7 @@ BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
+	valgrind-test \
 	install image image-pins deploy-test clean FORCE
 all: $(OUT)/vigild
 
@@ -178,10 +179,14 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/sinks.sh $(OUT)/vigild
 	tests/e2e/hostile.sh $(OUT)/vigild
 
+# vigild under valgrind (memcheck, leaks) through a short real scenario.
+valgrind-test: $(OUT)/vigild
+	tests/e2e/valgrind.sh $(OUT)/vigild
+
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan rules-test fuzz kernel-test \
-		test-kernels e2e-test deploy-test
+		test-kernels e2e-test valgrind-test deploy-test
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)
