@@ -136,11 +136,16 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZ_OUT := $(OUT)/fuzz
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
-# FORCE: the library is made by a make of its own, which this one cannot see
-# into; relinking each time is cheap and never leaves a stale target.
-$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c FORCE
+# The library is made by a make of its own, which this one cannot see into:
+# once per run (fuzz-lib, phony), so that targets linked in parallel (-j) do
+# not build it twice at once; relinking each time is cheap and never leaves a
+# stale target.
+.PHONY: fuzz-lib
+fuzz-lib:
 	$(Q)$(MAKE) --no-print-directory OUT=$(FUZZ_OUT) CC=clang CFLAGS='$(FUZZ_CFLAGS)' \
 		$(FUZZ_OUT)/libvigil.a
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c fuzz-lib
 	$(call msg,FUZZ,$@)clang $(VIGIL_CFLAGS) -I$(FUZZ_OUT) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 		-Wno-missing-prototypes $< $(FUZZ_OUT)/libvigil.a $(LDLIBS) -o $@
 
