@@ -14,6 +14,7 @@
  * The container is always ID and its sandbox SANDBOX (tests/fuzz/corpus/
  * container_state/ uses them); whatever metadata comes out is read whole.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@
 #define SANDBOX "2222222222222222222222222222222222222222222222222222222222222222"
 #define PART "\n#PART#\n"
 #define PARTS_MAX 3
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 
 static char root[64];
 
@@ -120,8 +122,11 @@ static void touch_meta(const struct container_meta *m)
 	      touch(m->pod_name) + touch(m->pod_namespace) + touch(m->pod_uid) +
 	      touch_labels(m->labels, m->nlabels) + touch_labels(m->pod_labels, m->npod_labels);
 	(void)sum;
-	/* A name is what a runtime would give, or nothing. */
-	if (m->name && (!*m->name || strlen(m->name) >= CONTAINER_NAME_MAX))
+	/* A name is what a runtime would give, or nothing: alerts carry it
+	 * unescaped in places (the syslog SD-PARAM, rate limit summaries). */
+	if (m->name && (!*m->name || strlen(m->name) >= CONTAINER_NAME_MAX ||
+			!isalnum((unsigned char)m->name[0]) ||
+			strspn(m->name, NAME_CHARS) != strlen(m->name)))
 		abort();
 }
 
