@@ -204,8 +204,9 @@ static int bolt__read_page(struct bolt *db, uint64_t pgid, struct bolt_page *p)
 	if (err)
 		return err;
 	overflow = get32(hdr + 12);
+	/* overflow + 1 in 64 bits: UINT32_MAX + 1 would be a page of 0 bytes. */
 	if (get64(hdr) != pgid || overflow >= db->npages - pgid ||
-	    (uint64_t)(overflow + 1) * db->page_size > BOLT_PAGE_BYTES_MAX)
+	    ((uint64_t)overflow + 1) * db->page_size > BOLT_PAGE_BYTES_MAX)
 		return -EINVAL;
 	len = (size_t)(overflow + 1) * db->page_size;
 	p->buf = malloc(len);

@@ -577,6 +577,23 @@ static void test_bolt_corrupt(void **state)
 			free(val);
 		bolt__close(db);
 	}
+	/* A page claiming UINT32_MAX overflow pages, in a file whose (valid)
+	 * meta pages say it is huge: not a page of 0 bytes, read past. */
+	for (off = 0; off <= 4096; off += 4096) {
+		uint64_t npages = 1ull << 40, sum = 0xcbf29ce484222325ull;
+		size_t i;
+
+		memcpy(data + off + 16 + 40, &npages, sizeof(npages));
+		for (i = 0; i < 56; i++)
+			sum = (sum ^ data[off + 16 + i]) * 0x100000001b3ull;
+		memcpy(data + off + 16 + 56, &sum, sizeof(sum));
+	}
+	memcpy(&vlen, data + 16 + 16, sizeof(vlen)); /* the root bucket's page */
+	memset(data + vlen * 4096 + 12, 0xff, 4);
+	scratch__write(&s, "db", data, len);
+	assert_int_equal(bolt__open(&db, path), 0);
+	assert_int_equal(bolt__get(db, config, 3, &val, &vlen), -EINVAL);
+	bolt__close(db);
 	free(data);
 	scratch__remove(&s);
 }
