@@ -66,3 +66,27 @@ size_t text__escape(struct strbuf *sb, const char *s)
 	}
 	return used;
 }
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+size_t text__cut(const char *s, size_t room)
+{
+	size_t at = 0, unit;
+	bool valid;
+
+	while (s[at]) {
+		if (s[at] == '\\' && s[at + 1] == '\\')
+			unit = 2;
+		else if (s[at] == '\\' && s[at + 1] == 'x' && is_hex(s[at + 2]) && is_hex(s[at + 3]))
+			unit = 4;
+		else
+			unit = utf8__char_len((const unsigned char *)s + at, &valid);
+		if (unit > room - at)
+			break;
+		at += unit;
+	}
+	return at;
+}

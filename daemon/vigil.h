@@ -44,6 +44,9 @@ size_t text__escape(struct strbuf *sb, const char *s);
 /* Whether the valid n-byte UTF-8 character at s is one of those: a C0 or C1
  * control, DEL, U+2028..U+202E or U+2066..U+2069. */
 bool utf8__is_hostile(const unsigned char *s, size_t n);
+/* How much of a message made that way fits in room bytes: never half a
+ * character, nor half an escape. */
+size_t text__cut(const char *s, size_t room);
 
 /* container.c: cgroup to container attribution */
 enum container_runtime {

@@ -85,11 +85,41 @@ static void test_escape_cut(void **state)
 	}
 }
 
+/* A message cut to fit (syslog's max_size): between characters and escapes. */
+static void test_cut(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t room;
+		size_t at;
+	} cases[] = {
+		{ "abc", 10, 3 },
+		{ "abc", 2, 2 },
+		{ "a\\x1b", 1, 1 },
+		{ "a\\x1b", 4, 1 },
+		{ "a\\x1b", 5, 5 },
+		{ "a\\\\b", 2, 1 },
+		{ "a\\\\b", 3, 3 },
+		{ "a\xc3\xa9", 2, 1 },
+		{ "a\xc3\xa9", 3, 3 },
+		/* not an escape: a backslash of the rule's own text */
+		{ "a\\xzz", 2, 2 },
+		{ "", 0, 0 },
+		{ "abc", 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_int_equal(text__cut(cases[i].s, cases[i].room), cases[i].at);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_cut),
+		cmocka_unit_test(test_cut),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
