@@ -92,12 +92,17 @@ fi
 python3 "$top/tests/e2e/hostile.py" inject "$work" >"$work/formats" || exit 1
 # The container builds each string itself from its format, so that what
 # reaches the kernel is exact, then opens a file of that name and runs a
-# program of that name with it as an argument.
+# program of that name with it as an argument. It starts once vigild has its
+# metadata (a probe file's alert carries the label), which a loaded machine
+# can delay.
+mkdir -p "$work/go"
 rm -f "$work/cid"
-podman run --rm --network=none --name "$name" --cidfile "$work/cid" \
+podman run -d --network=none --name "$name" --cidfile "$work/cid" \
 	--label "vigil.ho=$(printf 'lbl\033[31m "q" \\] \n\303\251')" \
-	-v "$work/formats:/formats:ro" "$IMAGE" sh -c '
-	sleep 2; mkdir -p /tmp; i=0
+	-v "$work/formats:/formats:ro" -v "$work/go:/go:ro" "$IMAGE" sh -c '
+	mkdir -p /tmp
+	while [ ! -e /go/go ]; do : >/tmp/vigil-ho-c-probe; sleep 0.2; done
+	i=0
 	while IFS= read -r f; do
 		t=$(printf "%02d-" $i)
 		s=$(printf "${f}x"); s=${s%x}
@@ -105,7 +110,15 @@ podman run --rm --network=none --name "$name" --cidfile "$work/cid" \
 		ln -s /bin/busybox "/tmp/x$t$s"
 		"/tmp/x$t$s" vigil-ho-arg "$t" "$s" 2>/dev/null
 		i=$((i + 1))
-	done </formats' || echo "container exited with $?"
+	done </formats' >/dev/null
+labelled_probe() {
+	journalctl -o json --no-pager --since "@$since" _PID="$vigild_pid" \
+		VIGIL_FD_NAME=/tmp/vigil-ho-c-probe 2>/dev/null |
+		jq -e -s 'any(.[]; .VIGIL_CONTAINER_LABEL_VIGIL_HO_ != null)' >/dev/null
+}
+wait_until 30 labelled_probe || echo "the container's label did not reach vigild"
+touch "$work/go/go"
+podman wait "$name" >/dev/null
 cid=$(cat "$work/cid")
 # Every sink has had the time to write.
 sleep 3
