@@ -25,7 +25,7 @@ endif
 DEB_BUILD := clang libbpf-dev bpftool libelf-dev zlib1g-dev libsystemd-dev libyaml-dev \
 	libcmocka-dev libmicrohttpd-dev pkg-config make gcc
 DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq rsyslog \
-	qemu-system-x86 cpio gcc-multilib liburing-dev
+	qemu-system-x86 cpio gcc-multilib liburing-dev python3 valgrind
 # Building the image (tests/deploy/): buildah, and mmdebstrap for a Debian base
 # where no registry is reachable.
 DEB_DEPLOY := buildah mmdebstrap
@@ -56,6 +56,7 @@ BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
+	valgrind-test \
 	install image image-pins deploy-test clean FORCE
 all: $(OUT)/vigild
 
@@ -135,11 +136,16 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZ_OUT := $(OUT)/fuzz
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
-# FORCE: the library is made by a make of its own, which this one cannot see
-# into; relinking each time is cheap and never leaves a stale target.
-$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c FORCE
+# The library is made by a make of its own, which this one cannot see into:
+# once per run (fuzz-lib, phony), so that targets linked in parallel (-j) do
+# not build it twice at once; relinking each time is cheap and never leaves a
+# stale target.
+.PHONY: fuzz-lib
+fuzz-lib:
 	$(Q)$(MAKE) --no-print-directory OUT=$(FUZZ_OUT) CC=clang CFLAGS='$(FUZZ_CFLAGS)' \
 		$(FUZZ_OUT)/libvigil.a
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c fuzz-lib
 	$(call msg,FUZZ,$@)clang $(VIGIL_CFLAGS) -I$(FUZZ_OUT) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 		-Wno-missing-prototypes $< $(FUZZ_OUT)/libvigil.a $(LDLIBS) -o $@
 
@@ -180,11 +186,16 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/anomaly.sh $(OUT)/vigild
 	tests/e2e/evasion_kernel.sh $(OUT)/vigild
 	tests/e2e/seccomp.sh $(OUT)/vigild
+	tests/e2e/hostile.sh $(OUT)/vigild
+
+# vigild under valgrind (memcheck, leaks) through a short real scenario.
+valgrind-test: $(OUT)/vigild
+	tests/e2e/valgrind.sh $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan rules-test fuzz kernel-test \
-		test-kernels e2e-test deploy-test
+		test-kernels e2e-test valgrind-test deploy-test
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "container_internal.h"
@@ -47,6 +48,7 @@ struct bolt {
 	uint32_t page_size;
 	uint64_t root;      /* root bucket's page */
 	uint64_t npages;    /* high water mark: pages at or past it are not in use */
+	uint64_t file_pages; /* in the file when opened */
 };
 
 /* A page or an inline bucket's page, with the bytes it may address. */
@@ -147,6 +149,7 @@ int bolt__open(struct bolt **out, const char *path)
 {
 	uint64_t root[2], npages[2], txid[2];
 	uint32_t page_size[2];
+	struct stat st;
 	struct bolt *db;
 	int err[2], fd, best;
 
@@ -177,6 +180,8 @@ int bolt__open(struct bolt **out, const char *path)
 	db->page_size = page_size[best];
 	db->root = root[best];
 	db->npages = npages[best];
+	if (fstat(fd, &st) == 0)
+		db->file_pages = (uint64_t)st.st_size / db->page_size;
 	*out = db;
 	return 0;
 }
@@ -204,8 +209,9 @@ static int bolt__read_page(struct bolt *db, uint64_t pgid, struct bolt_page *p)
 	if (err)
 		return err;
 	overflow = get32(hdr + 12);
+	/* overflow + 1 in 64 bits: UINT32_MAX + 1 would be a page of 0 bytes. */
 	if (get64(hdr) != pgid || overflow >= db->npages - pgid ||
-	    (uint64_t)(overflow + 1) * db->page_size > BOLT_PAGE_BYTES_MAX)
+	    ((uint64_t)overflow + 1) * db->page_size > BOLT_PAGE_BYTES_MAX)
 		return -EINVAL;
 	len = (size_t)(overflow + 1) * db->page_size;
 	p->buf = malloc(len);
@@ -413,26 +419,38 @@ int bolt__get(struct bolt *db, const char *const *names, size_t n, void **val, s
 	return 0;
 }
 
-static int page__foreach(struct bolt *db, const struct bolt_page *p, size_t depth, bolt_fn fn,
-			 void *ctx);
+/*
+ * A walk reads each page of a tree once, so at most as many as the file has:
+ * a budget that stops a torn or crafted file whose branches all point at the
+ * same pages, which the depth limit alone would let fan out for ever.
+ */
+struct bolt_walk {
+	bolt_fn fn;
+	void *ctx;
+	uint64_t pages_left;
+};
 
-static int pgid__foreach(struct bolt *db, uint64_t pgid, size_t depth, bolt_fn fn, void *ctx)
+static int page__foreach(struct bolt *db, const struct bolt_page *p, size_t depth,
+			 struct bolt_walk *w);
+
+static int pgid__foreach(struct bolt *db, uint64_t pgid, size_t depth, struct bolt_walk *w)
 {
 	struct bolt_page p;
 	int err;
 
-	if (depth >= BOLT_TREE_DEPTH_MAX)
+	if (depth >= BOLT_TREE_DEPTH_MAX || !w->pages_left)
 		return -EINVAL;
+	w->pages_left--;
 	err = bolt__read_page(db, pgid, &p);
 	if (err)
 		return err;
-	err = page__foreach(db, &p, depth, fn, ctx);
+	err = page__foreach(db, &p, depth, w);
 	free(p.buf);
 	return err;
 }
 
-static int page__foreach(struct bolt *db, const struct bolt_page *p, size_t depth, bolt_fn fn,
-			 void *ctx)
+static int page__foreach(struct bolt *db, const struct bolt_page *p, size_t depth,
+			 struct bolt_walk *w)
 {
 	const uint8_t *k, *v;
 	size_t i, kl, vl;
@@ -444,11 +462,11 @@ static int page__foreach(struct bolt *db, const struct bolt_page *p, size_t dept
 		if (p->flags == BOLT_PAGE_BRANCH) {
 			err = branch__element(p, i, &k, &kl, &child);
 			if (!err)
-				err = pgid__foreach(db, child, depth + 1, fn, ctx);
+				err = pgid__foreach(db, child, depth + 1, w);
 		} else {
 			err = leaf__element(p, i, &flags, &k, &kl, &v, &vl);
 			if (!err && !(flags & BOLT_LEAF_BUCKET))
-				err = fn(ctx, k, kl, v, vl);
+				err = w->fn(w->ctx, k, kl, v, vl);
 		}
 		if (err)
 			return err;
@@ -458,19 +476,21 @@ static int page__foreach(struct bolt *db, const struct bolt_page *p, size_t dept
 
 int bolt__foreach(struct bolt *db, const char *const *names, size_t n, bolt_fn fn, void *ctx)
 {
+	struct bolt_walk w = { .fn = fn, .ctx = ctx };
 	struct bolt_bucket b;
 	struct bolt_page p;
 	int err;
 
+	w.pages_left = db->npages < db->file_pages ? db->npages : db->file_pages;
 	err = bolt__bucket(db, names, n, &b);
 	if (err)
 		return err;
 	if (b.inline_page) {
 		err = inline__page(&b, &p);
 		if (!err)
-			err = page__foreach(db, &p, 0, fn, ctx);
+			err = page__foreach(db, &p, 0, &w);
 	} else {
-		err = pgid__foreach(db, b.root, 0, fn, ctx);
+		err = pgid__foreach(db, b.root, 0, &w);
 	}
 	bucket__release(&b);
 	return err;

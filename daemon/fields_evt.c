@@ -197,12 +197,14 @@ static bool get_evt_res(const struct evt *evt, struct field_value *v, struct str
 		return true;
 	}
 	for (i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++) {
-		if (-ret == errno_names[i].num) {
+		if (ret == -(int64_t)errno_names[i].num) {
 			v->str = errno_names[i].name;
 			return true;
 		}
 	}
-	strbuf__printf(sb, "E%" PRId64, -ret);
+	/* Negated as unsigned: a record can carry INT64_MIN, which has no
+	 * positive counterpart. */
+	strbuf__printf(sb, "E%" PRIu64, -(uint64_t)ret);
 	v->str = sb->buf;
 	return true;
 }

@@ -98,6 +98,24 @@ size_t json_str__escape(struct strbuf *sb, const char *s, size_t max)
 				break;
 			}
 			adv = utf8__char_len(p, &valid);
+			if (valid && adv < 4 && utf8__is_hostile(p, adv)) {
+				/* DEL, C1 controls, line separators and bidi
+				 * overrides: the same string to a parser, but
+				 * never raw on a terminal that shows the line. */
+				unsigned int c = adv == 1 ? p[0]
+					       : adv == 2 ? (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu)
+							  : (p[0] & 0x0fu) << 12 |
+								    (p[1] & 0x3fu) << 6 |
+								    (p[2] & 0x3fu);
+
+				memcpy(esc, "\\u", 2);
+				esc[2] = hex[c >> 12 & 0xf];
+				esc[3] = hex[c >> 8 & 0xf];
+				esc[4] = hex[c >> 4 & 0xf];
+				esc[5] = hex[c & 0xf];
+				esc[6] = '\0';
+				break;
+			}
 			out = valid ? (const char *)p : "\xef\xbf\xbd";
 			n = valid ? adv : 3;
 			goto emit;

@@ -263,8 +263,10 @@ void output__render(const struct rule *r, const struct evt *evt, struct alert *a
 		af->value = alert->values + start;
 	}
 
+	/* The values as they were stay in the fields; in the message, which
+	 * terminals show, they are escaped (text.c). */
 	strbuf__init(&msg, alert->message, sizeof(alert->message));
-	for (i = 0; i < t->nsegs; i++) {
+	for (i = 0; i < t->nsegs && !msg.truncated; i++) {
 		const struct output_seg *seg = &t->segs[i];
 		const char *value;
 
@@ -272,7 +274,10 @@ void output__render(const struct rule *r, const struct evt *evt, struct alert *a
 		if (seg->field < 0)
 			continue;
 		value = alert->fields[seg->field].value;
-		strbuf__puts(&msg, value ? value : "<NA>");
+		if (value)
+			text__escape(&msg, value);
+		else
+			strbuf__puts(&msg, "<NA>");
 	}
 }
 

@@ -317,16 +317,25 @@ struct image {
 	uint32_t env_len;
 };
 
+/* Copies first, frees after: im may be p's own strings (a record saying a
+ * process forked itself). */
 static void set_image(struct process *p, const struct image *im)
 {
+	char *exepath = copy_bytes(im->exepath, strlen(im->exepath));
+	char *args = copy_bytes(im->args, im->args_len);
+	char *cwd = copy_bytes(im->cwd, strlen(im->cwd));
+	char *env = copy_bytes(im->env, im->env_len);
+	uint32_t args_len = im->args_len, env_len = im->env_len;
+	bool args_truncated = im->args_truncated;
+
 	process_clear_strings(p);
-	p->exepath = copy_bytes(im->exepath, strlen(im->exepath));
-	p->args = copy_bytes(im->args, im->args_len);
-	p->args_len = p->args == empty_string ? 0 : im->args_len;
-	p->args_truncated = im->args_truncated;
-	p->cwd = copy_bytes(im->cwd, strlen(im->cwd));
-	p->env = copy_bytes(im->env, im->env_len);
-	p->env_len = p->env == empty_string ? 0 : im->env_len;
+	p->exepath = exepath;
+	p->args = args;
+	p->args_len = args == empty_string ? 0 : args_len;
+	p->args_truncated = args_truncated;
+	p->cwd = cwd;
+	p->env = env;
+	p->env_len = env == empty_string ? 0 : env_len;
 }
 
 static void image_of(const struct process *p, struct image *im)

@@ -278,12 +278,8 @@ void sink_syslog__format(const struct sink_record *rec, const struct syslog_head
 		return;
 	room = h->max_size - used - 1;
 	n = strlen(msg);
-	if (n > room) {
-		/* Cut before a UTF-8 continuation byte, not in a character. */
-		n = room;
-		while (n && ((unsigned char)msg[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > room)
+		n = text__cut(msg, room);
 	strbuf__puts(sb, " ");
 	strbuf__append(sb, msg, n);
 }

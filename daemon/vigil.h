@@ -37,6 +37,17 @@ void strbuf__append(struct strbuf *sb, const char *s, size_t n);
 void strbuf__puts(struct strbuf *sb, const char *s);
 void strbuf__printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* text.c: event data in a message for people: control characters, text
+ * reordering characters and invalid UTF-8 as \xHH, a backslash doubled.
+ * Appends s, never half a character or escape; returns the bytes appended. */
+size_t text__escape(struct strbuf *sb, const char *s);
+/* Whether the valid n-byte UTF-8 character at s is one of those: a C0 or C1
+ * control, DEL, U+2028..U+202E or U+2066..U+2069. */
+bool utf8__is_hostile(const unsigned char *s, size_t n);
+/* How much of a message made that way fits in room bytes: never half a
+ * character, nor half an escape. */
+size_t text__cut(const char *s, size_t room);
+
 /* container.c: cgroup to container attribution */
 enum container_runtime {
 	RUNTIME_HOST = 0,

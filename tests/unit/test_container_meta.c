@@ -538,6 +538,8 @@ static void test_bolt(void **state)
 static void test_bolt_corrupt(void **state)
 {
 	const char *config[] = { "ctr", PM_WORKER, "config" };
+	const char *ctrs[] = { "ctr" };
+	int n;
 	char path[PATH_MAX], dbpath[PATH_MAX];
 	unsigned char *data;
 	struct scratch s;
@@ -577,6 +579,51 @@ static void test_bolt_corrupt(void **state)
 			free(val);
 		bolt__close(db);
 	}
+	/* A page claiming UINT32_MAX overflow pages, in a file whose (valid)
+	 * meta pages say it is huge: not a page of 0 bytes, read past. */
+	for (off = 0; off <= 4096; off += 4096) {
+		uint64_t npages = 1ull << 40, sum = 0xcbf29ce484222325ull;
+		size_t i;
+
+		memcpy(data + off + 16 + 40, &npages, sizeof(npages));
+		for (i = 0; i < 56; i++)
+			sum = (sum ^ data[off + 16 + i]) * 0x100000001b3ull;
+		memcpy(data + off + 16 + 56, &sum, sizeof(sum));
+	}
+	memcpy(&vlen, data + 16 + 16, sizeof(vlen));
+	assert_int_equal(vlen, 21); /* the root bucket's page */
+	memset(data + 21 * 4096 + 12, 0xff, 4);
+	scratch__write(&s, "db", data, len);
+	assert_int_equal(bolt__open(&db, path), 0);
+	assert_int_equal(bolt__get(db, config, 3, &val, &vlen), -EINVAL);
+	bolt__close(db);
+	memset(data + 21 * 4096 + 12, 0, 4);
+
+	/* Still a file whose meta pages say it is huge; now the ctr bucket
+	 * (page 8) and pages 27..30 as branches of 200 elements all pointing
+	 * at the next page, then an empty leaf: 200^5 paths to walk, unless
+	 * each page read counts against the pages the file has. */
+	for (off = 0; off < 6; off++) {
+		static const uint64_t chain[] = { 8, 27, 28, 29, 30, 31 };
+		uint8_t *pg = data + chain[off] * 4096;
+		uint16_t flags = off < 5 ? 1 : 2, count = off < 5 ? 200 : 0;
+		uint32_t zero = 0;
+		size_t i;
+
+		memcpy(pg, &chain[off], 8);
+		memcpy(pg + 8, &flags, 2);
+		memcpy(pg + 10, &count, 2);
+		memcpy(pg + 12, &zero, 4);
+		for (i = 0; off < 5 && i < count; i++) {
+			memset(pg + 16 + i * 16, 0, 8);
+			memcpy(pg + 16 + i * 16 + 8, &chain[off + 1], 8);
+		}
+	}
+	scratch__write(&s, "db", data, len);
+	assert_int_equal(bolt__open(&db, path), 0);
+	n = 0;
+	assert_int_equal(bolt__foreach(db, ctrs, 1, count_label, &n), -EINVAL);
+	bolt__close(db);
 	free(data);
 	scratch__remove(&s);
 }

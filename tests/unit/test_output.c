@@ -403,6 +403,8 @@ static void test_results(void **state)
 		{ -ECONNREFUSED, "ECONNREFUSED" }, { -ENETUNREACH, "ENETUNREACH" },
 		{ -EINPROGRESS, "EINPROGRESS" },   { -ETIMEDOUT, "ETIMEDOUT" },
 		{ -ERESTART, "E85" },  { -4095, "E4095" },
+		/* Not from a kernel, but a record can say it. */
+		{ INT64_MIN, "E9223372036854775808" },
 	};
 	size_t i;
 
@@ -621,6 +623,21 @@ static void test_default_output(void **state)
 	rules__free(rs);
 }
 
+/* Event data reaches the message escaped (text.c) and the fields as it was. */
+static void test_hostile_values(void **state)
+{
+	static const char path[] = "/tmp/a\x1b[2J\nb\\\"]\xff";
+	struct fake f;
+
+	(void)state;
+	fake__open(&f, path, path, O_RDONLY, 0, 3);
+	render("open %fd.name by %proc.name", &f.evt);
+	assert_string_equal(alert.message,
+			    "open /tmp/a\\x1b[2J\\x0ab\\\\\"]\\xff by python3");
+	assert_string_equal(alert.fields[0].name, "fd.name");
+	assert_string_equal(alert.fields[0].value, path);
+}
+
 static void test_journal_names(void **state)
 {
 	static const struct {
@@ -713,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_output_errors),
 		cmocka_unit_test(test_default_output),
+		cmocka_unit_test(test_hostile_values),
 		cmocka_unit_test(test_journal_names),
 		cmocka_unit_test(test_fields_print),
 	};

@@ -327,6 +327,27 @@ static void test_exited_are_forgotten(void **state)
 	proctable__free(pt);
 }
 
+/* A record saying a process forked itself (no kernel sends one, a bad record
+ * can) leaves it as it was: its strings are copied before they are freed. */
+static void test_fork_self(void **state)
+{
+	struct proctable *pt = proctable__new(1024);
+	const struct process *p;
+
+	(void)state;
+	apply(pt, "{\"type\":\"exec\",\"pid\":100,\"comm\":\"bash\",\"exe\":\"/usr/bin/bash\","
+		  "\"args\":[\"bash\",\"-l\"],\"cwd\":\"/home/u\",\"env\":[\"A=1\"]}");
+	apply(pt, "{\"type\":\"fork\",\"pid\":100,\"comm\":\"bash\",\"child_pid\":100}");
+	p = proctable__lookup(pt, 100);
+	assert_non_null(p);
+	assert_string_equal(p->exepath, "/usr/bin/bash");
+	assert_int_equal(p->args_len, sizeof("bash\0-l"));
+	assert_memory_equal(p->args, "bash\0-l", p->args_len);
+	assert_string_equal(p->cwd, "/home/u");
+	assert_int_equal(p->env_len, sizeof("A=1"));
+	proctable__free(pt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_reparent),
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_exited_are_forgotten),
+		cmocka_unit_test(test_fork_self),
 	};
 
 	return cmocka_run_group_tests_name("process table", tests, NULL, NULL);

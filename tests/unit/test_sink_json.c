@@ -382,14 +382,17 @@ static void test_escapes(void **state)
 	(void)state;
 	alert__init(&a, rule_connect,
 		    "q\"b\\s/n\nt\tr\rb\bf\f1\x01" "1f\x1f" "7f\x7f" "e\xc3\xa9" "euro\xe2\x82\xac"
-		    "smile\xf0\x9f\x98\x80");
+		    "smile\xf0\x9f\x98\x80" "csi\xc2\x9b" "ls\xe2\x80\xa8" "rlo\xe2\x80\xae"
+		    "pdi\xe2\x81\xa9" "nbsp\xc2\xa0");
 	alert__field(&a, "proc.cmdline", "sh -c \"echo hi\nid\"", false);
 	alert__field(&a, "fd.name", "C:\\tmp\\x", false);
 	assert_string_equal(format(&a, "h\"\n", sizeof(line)),
 		"{\"hostname\":\"h\\\"\\n\","
 		"\"output\":\"14:19:08.123456789: Debug "
-		"q\\\"b\\\\s/n\\nt\\tr\\rb\\bf\\f1\\u00011f\\u001f7f\x7f" "e\xc3\xa9"
-		"euro\xe2\x82\xac" "smile\xf0\x9f\x98\x80\","
+		"q\\\"b\\\\s/n\\nt\\tr\\rb\\bf\\f1\\u00011f\\u001f7f\\u007f" "e\xc3\xa9"
+		"euro\xe2\x82\xac" "smile\xf0\x9f\x98\x80"
+		/* C1 controls, separators and bidi overrides: escaped, never raw */
+		"csi\\u009b" "ls\\u2028" "rlo\\u202e" "pdi\\u2069" "nbsp\xc2\xa0\","
 		"\"output_fields\":{\"proc.cmdline\":\"sh -c \\\"echo hi\\nid\\\"\","
 		"\"fd.name\":\"C:\\\\tmp\\\\x\"},"
 		"\"priority\":\"Debug\",\"rule\":\"Caf\xc3\xa9 \xe2\x98\x95 connect\","
@@ -413,9 +416,12 @@ static void test_invalid_utf8(void **state)
 		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 		{ "\xf8\x88", "\xef\xbf\xbd\xef\xbf\xbd" },
-		/* the largest and smallest of each length pass */
-		{ "\xf4\x8f\xbf\xbf\xc2\x80\xe0\xa0\x80\xef\xbf\xbf",
-		  "\xf4\x8f\xbf\xbf\xc2\x80\xe0\xa0\x80\xef\xbf\xbf" },
+		/* the largest and smallest of each length pass (U+00A0 for two bytes:
+		 * U+0080..U+009F are C1 controls, below) */
+		{ "\xf4\x8f\xbf\xbf\xc2\xa0\xe0\xa0\x80\xef\xbf\xbf",
+		  "\xf4\x8f\xbf\xbf\xc2\xa0\xe0\xa0\x80\xef\xbf\xbf" },
+		/* U+0080 is valid, and a C1 control: escaped */
+		{ "\xc2\x80", "\\u0080" },
 	};
 	char want[256];
 	struct alert a;

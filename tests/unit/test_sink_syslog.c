@@ -268,6 +268,19 @@ static void test_cut(void **state)
 		assert_true(strlen(out) <= h.max_size);
 		assert_true(strlen(out) >= h.max_size - 1);
 	}
+
+	/* Escaped event data (text.c) is cut between escapes too. */
+	for (i = 0; i + 4 < sizeof(message); i += 4)
+		memcpy(message + i, "\\x1b", 4);
+	message[i] = '\0';
+	for (i = 0; i < 4; i++, h.max_size++) {
+		rec = record(ALERT_KIND_RULE, PRIORITY_WARNING, "r", message, NULL, 0);
+		format(rec, &h);
+		sink_record__put(rec);
+		room = (h.max_size - head - 1) / 4 * 4;
+		snprintf(want, sizeof(want), "%.*s %.*s", (int)head, out, (int)room, message);
+		assert_string_equal(out, want);
+	}
 }
 
 /* RFC 6587 section 3.4.1: MSG-LEN SP SYSLOG-MSG, the length in octets. */
