@@ -52,8 +52,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 KTEST_SRCS := $(sort $(wildcard tests/kernel/test_*.c))
 KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
-BENCH_SRCS := $(sort $(wildcard bench/*.c))
-BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
+BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
+BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS)) $(OUT)/bench/empty_hooks.bpf.o
 
 .PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
 	install image image-pins deploy-test clean FORCE
@@ -110,7 +110,11 @@ $(OUT)/tests/kernel_%: tests/kernel/%.c $(OUT)/vigil.skel.h $(BPF_USER_OBJS) $(O
 
 $(OUT)/bench/%: bench/%.c
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) $< -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) $< -lbpf -o $@
+
+$(OUT)/bench/%.bpf.o: bench/%.bpf.c
+	$(Q)mkdir -p $(@D)
+	$(call msg,BPF,$@)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The default rules, from the tree or installed.
 RULES ?= rules
