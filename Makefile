@@ -29,6 +29,8 @@ DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq rsy
 # Building the image (tests/deploy/): buildah, and mmdebstrap for a Debian base
 # where no registry is reachable.
 DEB_DEPLOY := buildah mmdebstrap
+# make bench: the reference tracers vigild is compared with.
+DEB_BENCH := libbpf-tools bpftrace
 
 WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror
 CFLAGS ?= -O2 -g
@@ -61,7 +63,7 @@ all: $(OUT)/vigild
 
 # Installs whichever of the packages are missing (as root), or says how.
 deps:
-	$(Q)tests/setup-host.sh deps $(DEB_BUILD) $(DEB_TEST) $(DEB_DEPLOY)
+	$(Q)tests/setup-host.sh deps $(DEB_BUILD) $(DEB_TEST) $(DEB_DEPLOY) $(DEB_BENCH)
 
 $(OUT)/vmlinux.h:
 	$(Q)mkdir -p $(@D)
