@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* TCP connect+close to a loopback listener in a loop; prints ns per
- * iteration. A child process accepts and closes. The client closes with a
- * zero linger (a reset), so no TIME_WAIT piles up and the ephemeral ports
+/* TCP connect+close to a loopback listener in a loop; prints wall and CPU ns
+ * per iteration. A child process accepts and closes. The client closes with
+ * a zero linger (a reset), so no TIME_WAIT piles up and the ephemeral ports
  * last any number of iterations. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "loop_clock.h"
 
 static int listen_loopback(struct sockaddr_in *addr)
 {
@@ -41,10 +42,9 @@ int main(int argc, char **argv)
 {
 	long i, iterations = argc > 1 ? atol(argv[1]) : 20000;
 	struct linger reset = { .l_onoff = 1, .l_linger = 0 };
-	struct timespec start, end;
+	struct loop_clock start;
 	struct sockaddr_in addr;
 	int lfd, fd, rc = 0;
-	double ns;
 	pid_t acceptor;
 
 	lfd = listen_loopback(&addr);
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 		accept_forever(lfd);
 	close(lfd);
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	loop_clock_read(&start);
 	for (i = 0; i < iterations; i++) {
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
@@ -72,12 +72,10 @@ int main(int argc, char **argv)
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
 		close(fd);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &end);
 	kill(acceptor, SIGKILL);
 	waitpid(acceptor, NULL, 0);
 	if (rc)
 		return rc;
-	ns = (end.tv_sec - start.tv_sec) * 1e9 + (end.tv_nsec - start.tv_nsec);
-	printf("%.1f\n", ns / iterations);
+	loop_clock_print(&start, iterations);
 	return 0;
 }

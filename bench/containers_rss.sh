@@ -1,5 +1,6 @@
 # Sourced by bench/run.sh: vigild's peak RSS while it tracks many running
-# containers. Sets containers_count, containers_rss_mib, containers_drops.
+# containers. Sets containers_count, containers_rss_mib, containers_drops and
+# containers_procs (processes vigild tracked, the machine's others included).
 
 containers_ids=
 
@@ -24,5 +25,6 @@ containers_rss() {
 	tracer_stop
 	containers_rss_mib=$(awk -v k="$t_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 	containers_drops=$t_drops
+	containers_procs=$t_procs
 	containers_cleanup
 }

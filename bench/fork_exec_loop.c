@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* fork+exec of a program (/bin/true) and a wait for it, in a loop; prints ns
- * per iteration. */
+/* fork+exec of a program (/bin/true) and a wait for it, in a loop; prints
+ * wall and CPU ns per iteration. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "loop_clock.h"
 
 int main(int argc, char **argv)
 {
 	long i, iterations = argc > 1 ? atol(argv[1]) : 2000;
 	char *path = argc > 2 ? argv[2] : "/bin/true";
 	char *const args[] = { path, NULL };
-	struct timespec start, end;
+	struct loop_clock start;
 	int status;
-	double ns;
 	pid_t pid;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	loop_clock_read(&start);
 	for (i = 0; i < iterations; i++) {
 		pid = fork();
 		if (pid < 0) {
@@ -34,8 +34,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	ns = (end.tv_sec - start.tv_sec) * 1e9 + (end.tv_nsec - start.tv_nsec);
-	printf("%.1f\n", ns / iterations);
+	loop_clock_print(&start, iterations);
 	return 0;
 }

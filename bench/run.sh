@@ -32,21 +32,24 @@ image=localhost/vigil-debian:bookworm
 podman image exists "$image" || image=${VIGIL_TEST_IMAGE:-localhost/vigil-test:1}
 tar -C /usr/include -cf "$work/src.tar" linux asm-generic
 
-# Each prints the seconds it took; W1-W3 on one core.
-ns_to_s() { awk -v ns="$1" -v n="$2" 'BEGIN { printf "%.6f", ns * n / 1e9 }'; }
+# Each prints "WALL_SECONDS CPU_SECONDS" ("-" where unknown); W1-W3 on one
+# core. The loops' CPU time (theirs and their children's) holds what hooks
+# cost them and little of what other load on the machine does.
+to_s() { awk -v w="$1" -v c="$2" -v n="$3" 'BEGIN { printf "%.6f %.6f\n", w * n / 1e9, c * n / 1e9 }'; }
 workload() {
 	local t0 t1
 
 	case $1 in
-	W1) ns_to_s "$(taskset -c 0 "$out/bench/openat_loop" "$w1_iter")" "$w1_iter" ;;
-	W2) ns_to_s "$(taskset -c 0 "$out/bench/fork_exec_loop" "$w2_iter")" "$w2_iter" ;;
-	W3) ns_to_s "$(taskset -c 0 "$out/bench/connect_loop" "$w3_iter")" "$w3_iter" ;;
+	W1) to_s $(taskset -c 0 "$out/bench/openat_loop" "$w1_iter") "$w1_iter" ;;
+	W2) to_s $(taskset -c 0 "$out/bench/fork_exec_loop" "$w2_iter") "$w2_iter" ;;
+	W3) to_s $(taskset -c 0 "$out/bench/connect_loop" "$w3_iter") "$w3_iter" ;;
 	W4)
+		# The container's processes are conmon's, not ours: wall time only.
 		t0=$(date +%s%N)
 		podman run --rm --network=none -v "$work/src.tar:/src.tar:ro" \
 			-v "$top/bench/container_job.sh:/job.sh:ro" "$image" sh /job.sh >&2
 		t1=$(date +%s%N)
-		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }'
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f -\n", (b - a) / 1e9 }'
 		;;
 	esac
 }
@@ -61,52 +64,56 @@ fi
 : >"$raw"
 # measure WORKLOAD ROUNDS TRACER...: one line per run in $raw.
 measure() {
-	local w=$1 n=$2 r tracer secs
+	local w=$1 n=$2 r tracer secs cpu
 	shift 2
 
 	workload "$w" >/dev/null 2>&1 # warm caches
 	for r in $(seq "$n"); do
 		for tracer in "$@"; do
 			if ! tracer_start "$tracer"; then
-				echo "$w $tracer $r failed - - - - -" >>"$raw"
+				echo "$w $tracer $r failed - - - - - -" >>"$raw"
 				continue
 			fi
-			secs=$(workload "$w" 2>"$work/workload.err") ||
+			read -r secs cpu < <(workload "$w" 2>"$work/workload.err") ||
 				{ cat "$work/workload.err" >&2; exit 1; }
 			tracer_stop
-			echo "$w $tracer $r $secs $t_events $t_drops $t_cpu $t_rss_kb $t_ready_ms" >>"$raw"
-			echo "  $w round $r $tracer: ${secs} s" >&2
+			echo "$w $tracer $r $secs $cpu $t_events $t_drops $t_cpu $t_rss_kb $t_ready_ms" >>"$raw"
+			echo "  $w round $r $tracer: ${secs} s, CPU ${cpu} s" >&2
 		done
 	done
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# The table of one workload: per tracer, the median of the per-round ratios
-# to the same round's run with nothing attached.
+# The table of one workload: per tracer, the medians of the per-round ratios
+# to the same round's run with nothing attached, of CPU and of wall time.
+ratio() {
+	awk -v w="$1" -v t="$2" -v col="$3" '$1 == w && $2 == "none" { base[$3] = $col }
+		$1 == w && $2 == t && $col != "-" && base[$3] > 0 { print $col / base[$3] }' "$raw" |
+		median | awk '{ print ($1 == "-") ? "-" : sprintf("%.3f", $1) }'
+}
+
 report() {
-	local w=$1 tracer ratio rate drops cpu rss
+	local w=$1 tracer cpu_ratio wall_ratio rate drops cpu rss
 	shift
 
-	echo "| $w | tracer | time ratio | events/s to userspace | ring-buffer drops | vigild CPU s | vigild peak RSS MiB |"
+	echo "| $w | CPU time ratio | wall time ratio | events/s to userspace | ring-buffer drops | vigild CPU s | vigild peak RSS MiB |"
 	echo "| --- | --- | --- | --- | --- | --- | --- |"
 	for tracer in "$@"; do
 		if grep -q "^$w $tracer [0-9]* failed" "$raw"; then
-			echo "| | $tracer | failed to attach | | | | |"
+			echo "| $tracer | failed to attach | | | | | |"
 			continue
 		fi
-		ratio=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == "none" { base[$3] = $4 }
-			$1 == w && $2 == t && base[$3] > 0 { print $4 / base[$3] }' "$raw" | median)
-		rate=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $5 != "-" { print $5 / $4 }' "$raw" | median)
-		drops=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $6 != "-" { n += $6; seen = 1 }
+		cpu_ratio=$(ratio "$w" "$tracer" 5)
+		wall_ratio=$(ratio "$w" "$tracer" 4)
+		rate=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $6 != "-" { printf "%.0f\n", $6 / $4 }' "$raw" | median)
+		drops=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $7 != "-" { n += $7; seen = 1 }
 			END { print seen ? n : "-" }' "$raw")
-		cpu=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $7 != "-" { print $7 }' "$raw" | median)
-		rss=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $8 != "-" { if ($8 > m) m = $8 }
+		cpu=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $8 != "-" { print $8 }' "$raw" | median)
+		rss=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $9 != "-" { if ($9 > m) m = $9 }
 			END { print m ? sprintf("%.1f", m / 1024) : "-" }' "$raw")
-		[ "$tracer" = none ] && ratio=1
-		printf '| | %s | %.3f | %s | %s | %s | %s |\n' "$tracer" "$ratio" \
-			"$(awk -v r="$rate" 'BEGIN { print (r == "-") ? "-" : sprintf("%.0f", r) }')" \
-			"$drops" "$cpu" "$rss"
+		printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$tracer" "$cpu_ratio" "$wall_ratio" \
+			"$rate" "$drops" "$cpu" "$rss"
 	done
 	echo
 }
@@ -133,11 +140,11 @@ containers_rss "${CONTAINERS:-200}"
 	report W2 none vigild execsnoop bpftrace
 	report W3 none vigild tcpconnect bpftrace
 	report W4 none vigild bpftrace
-	ready=$(awk '$2 == "vigild" && $9 != "-" { print $9 }' "$raw")
+	ready=$(awk '$2 == "vigild" && $10 != "-" { print $10 }' "$raw")
 	echo "vigild ready (exec to READY=1): median $(echo "$ready" | median) ms," \
 	     "max $(echo "$ready" | sort -n | tail -n 1) ms over $(echo "$ready" | wc -l) starts"
-	echo "vigild with $containers_count containers running: peak RSS $containers_rss_mib MiB," \
-	     "ring-buffer drops $containers_drops"
+	echo "vigild with $containers_count containers running ($containers_procs processes" \
+	     "tracked): peak RSS $containers_rss_mib MiB, ring-buffer drops $containers_drops"
 	echo
 } | tee "$out/bench/results.md"
 

@@ -13,6 +13,7 @@
 #   t_cpu       vigild's CPU seconds since tracer_start ("-" for others)
 #   t_rss_kb    vigild's peak RSS ("-" for others)
 #   t_ready_ms  vigild's time from exec to READY=1 ("-" for others)
+#   t_procs     processes in vigild's table at its exit ("-" for others)
 
 t_name= t_pid= t_cpu0=0
 
@@ -40,7 +41,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 tracer_start() {
 	t_name=$1 t_pid=
-	t_ready_ms=- t_events=- t_drops=- t_cpu=- t_rss_kb=-
+	t_ready_ms=- t_events=- t_drops=- t_cpu=- t_rss_kb=- t_procs=-
 	case $t_name in
 	none)
 		return 0
@@ -90,6 +91,7 @@ tracer_stop() {
 		while kill -0 "$t_pid" 2>/dev/null; do sleep 0.05; done
 		t_events=$(sed -n 's/.*: events \([0-9]*\),.*/\1/p' "$work/vigild.log")
 		t_drops=$(sed -n 's/.*kernel drops ringbuf_full: \([0-9]*\)/\1/p' "$work/vigild.log")
+		t_procs=$(sed -n 's/.*: events .*, processes \([0-9]*\)$/\1/p' "$work/vigild.log")
 		t_pid=
 		return 0
 	fi
