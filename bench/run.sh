@@ -2,7 +2,8 @@
 # Overhead of vigild and of reference tracers on four workloads, interleaved
 # (none, vigild, peers, none, vigild, peers ...) so that drift hits all alike;
 # then vigild's memory with 200 containers and the replay throughput. Prints
-# a table per workload; the raw figures stay in $out/bench/results.txt.
+# a table per workload (bench/report.sh); the raw figures stay in
+# $out/bench/results.txt, the tables in $out/bench/results.md.
 # Run as root: bench/run.sh build
 #   ROUNDS=5  W1_ITER=300000  W2_ITER=1000  W3_ITER=20000  W4_ROUNDS=3
 #   CONTAINERS=200
@@ -46,7 +47,7 @@ workload() {
 	W4)
 		# The container's processes are conmon's, not ours: wall time only.
 		t0=$(date +%s%N)
-		podman run --rm --network=none -v "$work/src.tar:/src.tar:ro" \
+		podman run --rm --pull=never --network=none -v "$work/src.tar:/src.tar:ro" \
 			-v "$top/bench/container_job.sh:/job.sh:ro" "$image" sh /job.sh >&2
 		t1=$(date +%s%N)
 		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f -\n", (b - a) / 1e9 }'
@@ -83,41 +84,6 @@ measure() {
 	done
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-# The table of one workload: per tracer, the medians of the per-round ratios
-# to the same round's run with nothing attached, of CPU and of wall time.
-ratio() {
-	awk -v w="$1" -v t="$2" -v col="$3" '$1 == w && $2 == "none" { base[$3] = $col }
-		$1 == w && $2 == t && $col != "-" && base[$3] > 0 { print $col / base[$3] }' "$raw" |
-		median | awk '{ print ($1 == "-") ? "-" : sprintf("%.3f", $1) }'
-}
-
-report() {
-	local w=$1 tracer cpu_ratio wall_ratio rate drops cpu rss
-	shift
-
-	echo "| $w | CPU time ratio | wall time ratio | events/s to userspace | ring-buffer drops | vigild CPU s | vigild peak RSS MiB |"
-	echo "| --- | --- | --- | --- | --- | --- | --- |"
-	for tracer in "$@"; do
-		if grep -q "^$w $tracer [0-9]* failed" "$raw"; then
-			echo "| $tracer | failed to attach | | | | | |"
-			continue
-		fi
-		cpu_ratio=$(ratio "$w" "$tracer" 5)
-		wall_ratio=$(ratio "$w" "$tracer" 4)
-		rate=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $6 != "-" { printf "%.0f\n", $6 / $4 }' "$raw" | median)
-		drops=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $7 != "-" { n += $7; seen = 1 }
-			END { print seen ? n : "-" }' "$raw")
-		cpu=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $8 != "-" { print $8 }' "$raw" | median)
-		rss=$(awk -v w="$w" -v t="$tracer" '$1 == w && $2 == t && $9 != "-" { if ($9 > m) m = $9 }
-			END { print m ? sprintf("%.1f", m / 1024) : "-" }' "$raw")
-		printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$tracer" "$cpu_ratio" "$wall_ratio" \
-			"$rate" "$drops" "$cpu" "$rss"
-	done
-	echo
-}
-
 echo "== W1: openat+close loop, $w1_iter iterations, CPU 0" >&2
 measure W1 "$rounds" none enter exit both vigild opensnoop bpftrace
 echo "== W2: fork+exec of /bin/true, $w2_iter iterations, CPU 0" >&2
@@ -136,13 +102,7 @@ containers_rss "${CONTAINERS:-200}"
 	     "($w3_iter), W4 container job; $rounds rounds (W4: $w4_rounds), interleaved"
 	echo "enter, exit, both: empty programs on tp_btf/sys_enter, sys_exit, both"
 	echo
-	report W1 none enter exit both vigild opensnoop bpftrace
-	report W2 none vigild execsnoop bpftrace
-	report W3 none vigild tcpconnect bpftrace
-	report W4 none vigild bpftrace
-	ready=$(awk '$2 == "vigild" && $10 != "-" { print $10 }' "$raw")
-	echo "vigild ready (exec to READY=1): median $(echo "$ready" | median) ms," \
-	     "max $(echo "$ready" | sort -n | tail -n 1) ms over $(echo "$ready" | wc -l) starts"
+	"$top/bench/report.sh" "$raw"
 	echo "vigild with $containers_count containers running ($containers_procs processes" \
 	     "tracked): peak RSS $containers_rss_mib MiB, ring-buffer drops $containers_drops"
 	echo

@@ -37,6 +37,20 @@ wait_attached() {
 	return 1
 }
 
+# SIGINT until it goes: a background job starts with SIGINT ignored, and a
+# tracer that installs its handler late (bpftrace, after attaching) misses an
+# early one. SIGKILL after 10 s.
+stop_pid() {
+	local pid=$1 i
+
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		[ $((i % 10)) -eq 1 ] && kill -INT "$pid" 2>/dev/null
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 tracer_start() {
@@ -71,7 +85,7 @@ tracer_start() {
 	esac
 	t_pid=$!
 	if ! wait_attached "$t_pid"; then
-		kill -INT "$t_pid" 2>/dev/null
+		stop_pid "$t_pid"
 		wait "$t_pid" 2>/dev/null
 		t_pid=
 		return 1
@@ -86,16 +100,15 @@ tracer_stop() {
 		ticks=$(($(cpu_ticks "$t_pid") - t_cpu0))
 		t_cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
 		t_rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$t_pid/status")
-		kill -INT "$t_pid"
-		# Not our child (start_ready forked it): wait for it to go.
-		while kill -0 "$t_pid" 2>/dev/null; do sleep 0.05; done
+		# Not our child (start_ready forked it): no wait, and no status.
+		stop_pid "$t_pid"
 		t_events=$(sed -n 's/.*: events \([0-9]*\),.*/\1/p' "$work/vigild.log")
 		t_drops=$(sed -n 's/.*kernel drops ringbuf_full: \([0-9]*\)/\1/p' "$work/vigild.log")
 		t_procs=$(sed -n 's/.*: events .*, processes \([0-9]*\)$/\1/p' "$work/vigild.log")
 		t_pid=
 		return 0
 	fi
-	kill -INT "$t_pid"
+	stop_pid "$t_pid"
 	wait "$t_pid" || true
 	t_pid=
 	case $t_name in
