@@ -1,5 +1,6 @@
 # Sourced by bench/run.sh: vigild's peak RSS while it tracks many running
-# containers. Sets containers_count, containers_rss_mib, containers_drops and
+# containers. Sets containers_count, containers_rss_mib (peak),
+# containers_rss_now_mib (at the end), containers_drops and
 # containers_procs (processes vigild tracked, the machine's others included).
 
 containers_ids=
@@ -25,6 +26,7 @@ containers_rss() {
 	sleep 2 # the resolver catches up
 	tracer_stop
 	containers_rss_mib=$(awk -v k="$t_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
+	containers_rss_now_mib=$(awk -v k="$t_rss_now_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 	containers_drops=$t_drops
 	containers_procs=$t_procs
 	containers_cleanup

@@ -104,7 +104,8 @@ containers_rss "${CONTAINERS:-200}"
 	echo
 	"$top/bench/report.sh" "$raw"
 	echo "vigild with $containers_count containers running ($containers_procs processes" \
-	     "tracked): peak RSS $containers_rss_mib MiB, ring-buffer drops $containers_drops"
+	     "tracked): peak RSS $containers_rss_mib MiB, $containers_rss_now_mib MiB at the end," \
+	     "ring-buffer drops $containers_drops"
 	echo
 } | tee "$out/bench/results.md"
 

@@ -12,6 +12,7 @@
 #   t_drops     records the kernel dropped ("-" where unknown)
 #   t_cpu       vigild's CPU seconds since tracer_start ("-" for others)
 #   t_rss_kb    vigild's peak RSS ("-" for others)
+#   t_rss_now_kb  vigild's RSS as it is stopped ("-" for others)
 #   t_ready_ms  vigild's time from exec to READY=1 ("-" for others)
 #   t_procs     processes in vigild's table at its exit ("-" for others)
 
@@ -55,7 +56,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 tracer_start() {
 	t_name=$1 t_pid=
-	t_ready_ms=- t_events=- t_drops=- t_cpu=- t_rss_kb=- t_procs=-
+	t_ready_ms=- t_events=- t_drops=- t_cpu=- t_rss_kb=- t_rss_now_kb=- t_procs=-
 	case $t_name in
 	none)
 		return 0
@@ -100,6 +101,7 @@ tracer_stop() {
 		ticks=$(($(cpu_ticks "$t_pid") - t_cpu0))
 		t_cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
 		t_rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$t_pid/status")
+		t_rss_now_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$t_pid/status")
 		# Not our child (start_ready forked it): no wait, and no status.
 		stop_pid "$t_pid"
 		t_events=$(sed -n 's/.*: events \([0-9]*\),.*/\1/p' "$work/vigild.log")
