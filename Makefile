@@ -110,7 +110,7 @@ $(OUT)/tests/kernel_%: tests/kernel/%.c $(OUT)/vigil.skel.h $(BPF_USER_OBJS) $(O
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -o $@
 
-$(OUT)/bench/%: bench/%.c
+$(OUT)/bench/%: bench/%.c $(wildcard bench/*.h)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) $< -lbpf -o $@
 
