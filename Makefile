@@ -29,6 +29,8 @@ DEB_TEST := podman runc busybox-static util-linux bsdutils procps systemd jq rsy
 # Building the image (tests/deploy/): buildah, and mmdebstrap for a Debian base
 # where no registry is reachable.
 DEB_DEPLOY := buildah mmdebstrap
+# make bench: the reference tracers vigild is compared with.
+DEB_BENCH := libbpf-tools bpftrace
 
 WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror
 CFLAGS ?= -O2 -g
@@ -52,8 +54,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 KTEST_SRCS := $(sort $(wildcard tests/kernel/test_*.c))
 KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
-BENCH_SRCS := $(sort $(wildcard bench/*.c))
-BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
+BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
+BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS)) $(OUT)/bench/empty_hooks.bpf.o
 
 .PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
 	valgrind-test \
@@ -62,7 +64,7 @@ all: $(OUT)/vigild
 
 # Installs whichever of the packages are missing (as root), or says how.
 deps:
-	$(Q)tests/setup-host.sh deps $(DEB_BUILD) $(DEB_TEST) $(DEB_DEPLOY)
+	$(Q)tests/setup-host.sh deps $(DEB_BUILD) $(DEB_TEST) $(DEB_DEPLOY) $(DEB_BENCH)
 
 $(OUT)/vmlinux.h:
 	$(Q)mkdir -p $(@D)
@@ -109,9 +111,13 @@ $(OUT)/tests/kernel_%: tests/kernel/%.c $(OUT)/vigil.skel.h $(BPF_USER_OBJS) $(O
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $< $(BPF_USER_OBJS) $(OUT)/libvigil.a $(LDLIBS) -lcmocka -l:liburing.a -o $@
 
-$(OUT)/bench/%: bench/%.c
+$(OUT)/bench/%: bench/%.c $(wildcard bench/*.h)
 	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) $< -o $@
+	$(call msg,CC,$@)$(CC) $(VIGIL_CFLAGS) $(CFLAGS) $< -lbpf -o $@
+
+$(OUT)/bench/%.bpf.o: bench/%.bpf.c
+	$(Q)mkdir -p $(@D)
+	$(call msg,BPF,$@)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The default rules, from the tree or installed.
 RULES ?= rules

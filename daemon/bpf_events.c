@@ -16,6 +16,26 @@
  * (5.8), tp_btf (5.5) and bpf_get_current_task_btf() (5.11) are older. */
 #define VIGIL_MIN_KERNEL "5.17"
 
+/*
+ * The ring buffer's default size: room per CPU for the bursts between two
+ * reads (vigild is woken at 256 KiB of unread data, bpf/common.bpf.h, or
+ * reads every 100 ms), at least four times that threshold. Userspace maps the
+ * data twice and the kernel maps it all at once, so every byte of it counts
+ * twice in vigild's resident memory: 2 MiB on a 2-CPU node.
+ */
+#define RINGBUF_PER_CPU (256u << 10)
+#define RINGBUF_MIN (1u << 20)
+#define RINGBUF_MAX (64u << 20)
+
+static size_t ringbuf_size(int ncpus)
+{
+	size_t want = (size_t)(ncpus > 0 ? ncpus : 1) * RINGBUF_PER_CPU, size = RINGBUF_MIN;
+
+	while (size < want && size < RINGBUF_MAX)
+		size <<= 1;
+	return size;
+}
+
 struct bpf_events {
 	struct vigil_bpf *skel;
 	struct ring_buffer *rb;
@@ -222,7 +242,8 @@ int bpf_events__open(struct bpf_events **out, const struct bpf_events_config *co
 	be->skel->rodata->targ_self_tgid = config->ignore_tgid;
 	be->skel->rodata->targ_cgroup_source = config->cgroup_source;
 	be->skel->rodata->targ_learn_syscalls = config->learn_syscalls;
-	err = bpf_map__set_max_entries(be->skel->maps.events, config->ringbuf_bytes);
+	err = bpf_map__set_max_entries(be->skel->maps.events, config->ringbuf_bytes ?
+				       config->ringbuf_bytes : ringbuf_size(be->ncpus));
 	if (!err)
 		err = bpf_map__set_max_entries(be->skel->maps.event_scratch, be->ncpus);
 	if (err)

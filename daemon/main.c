@@ -20,7 +20,6 @@
 #endif
 
 #define RULES_PATHS_MAX 64
-#define RINGBUF_BYTES (8u << 20)
 #define PROCTABLE_CAPACITY 32768
 #define POLL_TIMEOUT_MS 100
 /* Rate limit summaries, operational alerts, stats, metrics: checked this often. */
@@ -446,9 +445,7 @@ int main(int argc, char **argv)
 {
 	static struct pipeline pl;
 	struct container_config container_config;
-	struct bpf_events_config bpf_config = {
-		.ringbuf_bytes = RINGBUF_BYTES,
-	};
+	struct bpf_events_config bpf_config = { 0 };
 	struct options opts = { 0 };
 	struct bpf_events *be = NULL;
 	struct bpf_seed *seed = NULL;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * What vigild knows of every live process, kept current from fork, exec and
- * exit records and seeded from /proc at start. An open-addressing table of
- * fixed capacity: lookups on the event path never allocate; exec and fork
- * copy two strings.
+ * exit records and seeded from /proc at start. An open-addressing table that
+ * starts small and doubles on demand up to a bound: a node's few hundred
+ * processes cost a few hundred slots, not the bound's. Lookups never
+ * allocate; exec and fork copy the strings; inserting may move every entry,
+ * so no pointer into the table is kept across an insert.
  *
  * An exited process stays for a while (EXITED_KEEP exits later it goes), so
  * that its children's events still find their parent's name; its exit event,
@@ -27,12 +29,14 @@
 
 #define EXITED_KEEP 1024
 #define EMPTY_PID 0
+#define INITIAL_CAPACITY 1024
 
 struct proctable {
 	struct process *slots;
 	size_t capacity; /* a power of two */
+	size_t max_capacity;
 	size_t count;
-	size_t limit;    /* most entries before one is evicted */
+	size_t limit;    /* most entries before the table grows, or evicts one */
 	uint64_t refused;
 	uint64_t evictions;
 	uint64_t clock;  /* events applied: what last_seen counts in */
@@ -51,22 +55,51 @@ static size_t slot_of(const struct proctable *pt, uint32_t pid)
 struct proctable *proctable__new(size_t capacity)
 {
 	struct proctable *pt;
-	size_t cap = 64;
+	size_t max = 64;
 
-	while (cap < capacity)
-		cap <<= 1;
+	while (max < capacity)
+		max <<= 1;
 	pt = calloc(1, sizeof(*pt));
 	if (!pt)
 		return NULL;
-	pt->slots = calloc(cap, sizeof(*pt->slots));
+	pt->max_capacity = max;
+	pt->capacity = max < INITIAL_CAPACITY ? max : INITIAL_CAPACITY;
+	pt->slots = calloc(pt->capacity, sizeof(*pt->slots));
 	if (!pt->slots) {
 		free(pt);
 		return NULL;
 	}
-	pt->capacity = cap;
-	pt->limit = cap / 4 * 3;
+	pt->limit = pt->capacity / 4 * 3;
 	pt->ancestry_depth = PROC_ANCESTRY_DEPTH_DEFAULT;
 	return pt;
+}
+
+/* Twice the slots, every entry rehashed into them; false when the table is at
+ * its bound or memory is short (the old table stays). */
+static bool grow(struct proctable *pt)
+{
+	struct process *old = pt->slots;
+	size_t i, j, old_cap = pt->capacity;
+
+	if (old_cap >= pt->max_capacity)
+		return false;
+	pt->slots = calloc(old_cap * 2, sizeof(*pt->slots));
+	if (!pt->slots) {
+		pt->slots = old;
+		return false;
+	}
+	pt->capacity = old_cap * 2;
+	pt->limit = pt->capacity / 4 * 3;
+	for (i = 0; i < old_cap; i++) {
+		if (old[i].pid == EMPTY_PID)
+			continue;
+		j = slot_of(pt, old[i].pid);
+		while (pt->slots[j].pid != EMPTY_PID)
+			j = (j + 1) & (pt->capacity - 1);
+		pt->slots[j] = old[i];
+	}
+	free(old);
+	return true;
 }
 
 static void free_string(char **s)
@@ -250,7 +283,7 @@ static struct process *get(struct proctable *pt, uint32_t pid,
 		p->last_seen = pt->clock;
 		return p;
 	}
-	if (pt->count >= pt->limit && !evict(pt, h)) {
+	if (pt->count >= pt->limit && !grow(pt) && !evict(pt, h)) {
 		pt->refused++;
 		return NULL;
 	}
@@ -389,7 +422,8 @@ void proctable__apply(struct proctable *pt, const struct evt *evt)
 		child = get(pt, evt->fork.child_pid, h);
 		if (!child)
 			return;
-		/* An eviction for the child may have moved the parent. */
+		/* Inserting the child may have grown the table, or evicted an entry:
+		 * either can move the parent. */
 		p = find(pt, h->pid);
 		fill_from_header(child, h);
 		child->ppid = h->pid;

@@ -361,7 +361,7 @@ enum vigil_syscall syscall__from_name(const char *name);
 /* bpf_events.c: the BPF programs and their ring buffer */
 struct bpf_events;
 struct bpf_events_config {
-	size_t ringbuf_bytes;          /* a power of two, at least a page */
+	size_t ringbuf_bytes;          /* a power of two, at least a page; 0: by CPU count */
 	uint32_t ignore_tgid;          /* vigild itself; 0 to see every process */
 	enum vigil_cgroup_source cgroup_source; /* cgroup_layout.c */
 	bool syscalls[VIGIL_SC_MAX];   /* the syscalls to report */

@@ -117,6 +117,34 @@ static void test_reparent_and_unknown(void **state)
 	proctable__free(pt);
 }
 
+/* The table starts small and grows: entries survive every doubling, and a
+ * fork whose child's insert grows the table still copies its parent. */
+static void test_grows(void **state)
+{
+	struct proctable *pt = proctable__new(32768);
+	uint32_t pid;
+
+	(void)state;
+	for (pid = 1; pid <= 5000; pid++)
+		applyf(pt, "{\"type\":\"exec\",\"pid\":%u,\"comm\":\"p\",\"exe\":\"/p%u\"}",
+		       pid, pid);
+	for (pid = 5001; pid <= 7000; pid++)
+		applyf(pt, "{\"type\":\"fork\",\"pid\":%u,\"child_pid\":%u,\"comm\":\"p\"}",
+		       pid - 5000, pid);
+	assert_int_equal(proctable__count(pt), 7000);
+	assert_int_equal(proctable__refused(pt), 0);
+	for (pid = 1; pid <= 7000; pid++) {
+		uint32_t image = pid > 5000 ? pid - 5000 : pid;
+		char exe[16];
+
+		snprintf(exe, sizeof(exe), "/p%u", image);
+		assert_string_equal(proctable__lookup(pt, pid)->exepath, exe);
+		if (pid > 5000)
+			assert_int_equal(proctable__lookup(pt, pid)->ppid, image);
+	}
+	proctable__free(pt);
+}
+
 static void exec_n(struct proctable *pt, uint32_t pid, uint32_t ppid)
 {
 	applyf(pt, "{\"type\":\"exec\",\"pid\":%u,\"ppid\":%u,\"comm\":\"p%u\","
@@ -353,6 +381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_exec_exit),
 		cmocka_unit_test(test_reparent_and_unknown),
+		cmocka_unit_test(test_grows),
 		cmocka_unit_test(test_eviction_order),
 		cmocka_unit_test(test_eviction_spares_ancestors),
 		cmocka_unit_test(test_refused_when_all_spared),
