@@ -20,7 +20,6 @@
 #endif
 
 #define RULES_PATHS_MAX 64
-#define RINGBUF_BYTES (8u << 20)
 #define PROCTABLE_CAPACITY 32768
 #define POLL_TIMEOUT_MS 100
 /* Rate limit summaries, operational alerts, stats, metrics: checked this often. */
@@ -247,19 +246,54 @@ static void push_filters(const struct options *o, const struct ruleset *rs,
 			  filter.nnames, filter.any_access);
 }
 
+/* The first "file:line:col: error: ..." line of a failed load, and how many. */
+static void report_reload_errors(struct pipeline *pl, const char *errors)
+{
+	const char *line, *next, *first = "no rule file could be read";
+	size_t n, nerrors = 0, firstlen = strlen(first);
+	char text[1024];
+
+	for (line = errors; line && *line; line = next) {
+		n = strcspn(line, "\n");
+		next = line + n + (line[n] == '\n');
+		if (!memmem(line, n, ": error: ", 9))
+			continue;
+		if (!nerrors++) {
+			first = line;
+			firstlen = n;
+		}
+	}
+	snprintf(text, sizeof(text), "%.*s", (int)firstlen, first);
+	stats__reload_failed(pl->counters, pl, text, nerrors ? nerrors : 1,
+			     rules__count(pl->rules));
+}
+
 /* SIGHUP: the new rules replace the old only when they load without error. */
 static void reload_rules(const struct options *o, struct pipeline *pl, struct bpf_events *be)
 {
 	bool syscalls[VIGIL_SC_MAX];
 	struct ruleset *rs;
 
+	char *errors = NULL;
+	size_t len = 0;
+	FILE *err;
+
 	log_info("reloading rules");
-	rs = rules__load(o->rules, o->nrules, stderr);
+	/* The errors go to the log, and the first into an operational alert. */
+	err = open_memstream(&errors, &len);
+	rs = rules__load(o->rules, o->nrules, err ? err : stderr);
+	if (err)
+		fclose(err);
+	if (errors)
+		fputs(errors, stderr);
 	if (!rs) {
 		log_warnx("the rules have errors: still running the %zu rules loaded before",
 			  rules__count(pl->rules));
-		return;
+		report_reload_errors(pl, errors);
 	}
+	free(errors);
+	if (!rs)
+		return;
 	wanted_syscalls(o, rs, syscalls);
 	bpf_events__set_syscalls(be, syscalls);
 	push_filters(o, rs, be);
@@ -385,9 +419,7 @@ int main(int argc, char **argv)
 {
 	static struct pipeline pl;
 	struct container_config container_config;
-	struct bpf_events_config bpf_config = {
-		.ringbuf_bytes = RINGBUF_BYTES,
-	};
+	struct bpf_events_config bpf_config = { 0 };
 	struct options opts = { 0 };
 	struct bpf_events *be = NULL;
 	struct bpf_seed *seed = NULL;
@@ -429,6 +461,7 @@ int main(int argc, char **argv)
 	if (opts.replay)
 		return run_replay(&opts, &pl);
 	load_config(&opts, &cfg);
+	bpf_config.ringbuf_bytes = cfg.ring_buffer_bytes;
 
 	/* SIGINT and SIGTERM interrupt the poll (no SA_RESTART) and stop us. */
 	sigaction(SIGINT, &sa, NULL);

@@ -685,6 +685,10 @@ size_t ratelimit__keys(const struct ratelimit *rl);
 struct sink_record *ratelimit_summary__record(const struct ratelimit_summary *s, uint64_t time_ns);
 
 /* config.c: /etc/vigil/vigil.yaml (etc/vigil.yaml documents every key) */
+#define RING_BUFFER_DEFAULT (8u << 20)
+/* Below 64 KiB the largest exec record (about 21 KiB) could not go through. */
+#define RING_BUFFER_MIN (64u << 10)
+#define RING_BUFFER_MAX (1u << 30)
 #ifndef VIGIL_CONFIG_PATH
 #define VIGIL_CONFIG_PATH "/etc/vigil/vigil.yaml"
 #endif
@@ -699,6 +703,7 @@ struct config {
 	uint64_t stats_interval_ns;       /* 0: no stats entries */
 	uint64_t operational_interval_ns; /* between two operational alerts, at least */
 	char *metrics_address;            /* "127.0.0.1:9376"; NULL: no HTTP endpoint */
+	size_t ring_buffer_bytes;         /* the kernel's event ring: a power of two */
 };
 /* The command line's say, over the file's. */
 struct config_flags {
@@ -739,6 +744,9 @@ struct stats_snapshot {
 	size_t nsinks;
 	size_t processes;
 	size_t containers;
+	uint64_t container_malformed;        /* runtime state unreadable */
+	uint64_t container_gave_up;          /* left without metadata */
+	uint64_t reload_failures;            /* rule reloads refused for errors */
 	uint64_t rss_bytes;
 	const struct rule_count *rules;
 	size_t nrules;
@@ -763,6 +771,10 @@ void stats__set_metrics(struct stats *st, struct metrics *m);
 void stats__alert(struct stats *st, const char *rule, enum rule_priority p, bool suppressed);
 /* One sampled rule evaluation. */
 void stats__eval(struct stats *st, uint64_t ns);
+/* A reload refused for errors: counted, and an operational alert quoting the
+ * first error ("file:line:col: error: ..."); nrules are still running. */
+void stats__reload_failed(struct stats *st, struct pipeline *pl, const char *error,
+			  size_t nerrors, size_t nrules);
 /* Called about once a second from the event loop: summaries of ended bursts,
  * an operational alert for what was lost since the last one (at most one per
  * interval), the stats entry when due, the metrics. drops may be NULL. */
