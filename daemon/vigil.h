@@ -176,9 +176,12 @@ void containers__stats(const struct containers *cs, struct containers_stats *st)
 /* container_meta.c, container_storage.c (podman, CRI-O), container_docker.c,
  * container_containerd.c: a container's metadata from its runtime's state on
  * disk. The readers return 0 with *out, CONTAINER_META_PARTIAL with *out when
- * part of the state is not written yet, -ENOENT when the container's state is
+ * part of the state is not written yet, CONTAINER_META_MALFORMED with *out
+ * when a part is malformed, -ENOENT when the container's state is
  * not there (yet), -EINVAL when it is malformed, or another negative errno. */
 #define CONTAINER_META_PARTIAL 1
+/* *out holds what could be read; a part of the state is malformed. */
+#define CONTAINER_META_MALFORMED 2
 int container_storage__read(const char *root, const char *full_id, struct container_meta **out);
 int container_docker__read(const char *root, const char *full_id, struct container_meta **out);
 int container_containerd__read(const char *task_root, const char *meta_db, const char *full_id,
