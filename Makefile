@@ -55,7 +55,7 @@ KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
+.PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test soak bench \
 	install image image-pins deploy-test clean FORCE
 all: $(OUT)/vigild
 
@@ -176,6 +176,13 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/reload.sh $(OUT)/vigild
 	tests/e2e/containers.sh $(OUT)/vigild
 	tests/e2e/sinks.sh $(OUT)/vigild
+	tests/e2e/faults.sh $(OUT)/vigild
+
+# Mixed load for SOAK_SECONDS with vigild's memory sampled (tests/soak/run.sh);
+# not part of `make test`.
+SOAK_SECONDS ?= 600
+soak: $(OUT)/vigild
+	SOAK_SECONDS=$(SOAK_SECONDS) tests/soak/run.sh $(OUT)/vigild
 
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
