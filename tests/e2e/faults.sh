@@ -417,8 +417,10 @@ fault_reload() {
 }
 
 # 4. A container's runtime state truncated or missing. vigild runs in a mount
-# namespace of its own where a copy of podman's state is bound over the real
-# files: podman and every other reader see the real state.
+# namespace of its own where a copy of podman's container directory is bound
+# over the real one: podman and every other reader see the real state. (The
+# directory, not containers.json alone: podman replaces that file by a rename,
+# which dissolves a mount on it in every namespace.)
 fault_state() {
 	echo "# runtime state truncated or missing"
 	reader() { # reader NAME: a container that reads /etc/shadow every second
@@ -442,17 +444,17 @@ fault_state() {
 	EOF
 		write_rules "$work/rules/fa.yaml" "vigil fa marker" "${cut_id:0:12}, ${gone_id:0:12}"
 	# The cut container's spec cut short; the gone one missing from containers.json.
-		head -c 100 "$STATE_ROOT/$cut_id/userdata/config.json" >"$work/config.json"
-		jq -c --arg id "$gone_id" 'map(select(.id != $id))' "$STATE_ROOT/containers.json" \
-			>"$work/containers.json"
-		VIGILD_WRAP="unshare -m --propagation private $work/bind.sh"
-		cat >"$work/bind.sh" <<-EOF
+	mkdir -p "$work/state1/$cut_id/userdata" "$work/state2"
+	head -c 100 "$STATE_ROOT/$cut_id/userdata/config.json" >"$work/state1/$cut_id/userdata/config.json"
+	jq -c --arg id "$gone_id" 'map(select(.id != $id))' "$STATE_ROOT/containers.json" \
+		>"$work/state1/containers.json"
+	VIGILD_WRAP="unshare -m --propagation private $work/bind.sh"
+	cat >"$work/bind.sh" <<-EOF
 	#!/bin/sh
-	mount --bind "$work/config.json" "$STATE_ROOT/$cut_id/userdata/config.json" &&
-	mount --bind "\$BIND_CONTAINERS" "$STATE_ROOT/containers.json" && exec "\$@"
+	mount --bind "\$BIND_STATE" "$STATE_ROOT" && exec "\$@"
 	EOF
-		chmod +x "$work/bind.sh"
-		BIND_CONTAINERS=$work/containers.json start_vigild state "$work/d.yaml"
+	chmod +x "$work/bind.sh"
+	BIND_STATE=$work/state1 start_vigild state "$work/d.yaml"
 		state_alert() { # state_alert FULL_ID: its first alert in $work/alert.json
 			journal VIGIL_RULE="vigil fa state" VIGIL_CONTAINER_FULL_ID="$1" | tail -n 1 >"$work/alert.json"
 			[ -s "$work/alert.json" ]
@@ -479,9 +481,9 @@ fault_state() {
 		stop_vigild state
 
 		# containers.json itself cut short: nothing but the id to go by.
-		head -c 200 "$STATE_ROOT/containers.json" >"$work/containers.cut.json"
+		head -c 200 "$STATE_ROOT/containers.json" >"$work/state2/containers.json"
 		since=$(date +%s)
-		BIND_CONTAINERS=$work/containers.cut.json start_vigild state2 "$work/d.yaml"
+		BIND_STATE=$work/state2 start_vigild state2 "$work/d.yaml"
 		if wait_until 15 state_alert "$cut_id"; then
 			check "containers.json cut short: the alert carries the id" jq_true \
 				--arg id "${cut_id:0:12}" '.VIGIL_CONTAINER_ID == $id' "$work/alert.json"
