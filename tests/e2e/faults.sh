@@ -282,7 +282,7 @@ fault_syslog() {
 	EOF
 	rsyslogd -n -f "$work/rsyslog/rsyslog.conf" -i "$work/rsyslog/pid" >"$work/rsyslog/log" 2>&1 &
 	helper_pids+=($!)
-	listening() { [ -n "$(ss -Hln "( sport = :$tcp_port )")" ] && [ -n "$(ss -Huln "( sport = :$udp_port )")" ]; }
+	listening() { [ -n "$(ss -Htln "( sport = :$tcp_port )")" ] && [ -n "$(ss -Huln "( sport = :$udp_port )")" ]; }
 	wait_until 10 listening || fail "rsyslog did not start: $(cat "$work/rsyslog/log")"
 	kill -USR1 $bh_pid
 	# The queued alerts go out once the sinks' next retry (10 s apart at most) connects.
