@@ -272,9 +272,8 @@ static void report_reload_errors(struct pipeline *pl, const char *errors)
 static void reload_rules(const struct options *o, struct pipeline *pl, struct bpf_events *be)
 {
 	bool syscalls[VIGIL_SC_MAX];
-	struct ruleset *rs;
-
 	char *errors = NULL;
+	struct ruleset *rs;
 	size_t len = 0;
 	FILE *err;
 
@@ -290,10 +289,10 @@ static void reload_rules(const struct options *o, struct pipeline *pl, struct bp
 		log_warnx("the rules have errors: still running the %zu rules loaded before",
 			  rules__count(pl->rules));
 		report_reload_errors(pl, errors);
+		free(errors);
+		return;
 	}
 	free(errors);
-	if (!rs)
-		return;
 	wanted_syscalls(o, rs, syscalls);
 	bpf_events__set_syscalls(be, syscalls);
 	push_filters(o, rs, be);
