@@ -343,7 +343,7 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 	struct loss_counts now, d;
 	struct report r;
 	char name[64];
-	uint64_t kernel = 0, lost = 0, errors = 0, any = 0;
+	uint64_t kernel = 0, lost = 0, errors = 0, sink_errors, any = 0;
 	bool first = true;
 	size_t i;
 
@@ -364,6 +364,7 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 		lost += d.queue_full[i] + d.lost[i];
 		errors += d.errors[i] + d.fallback[i];
 	}
+	sink_errors = errors;
 	d.container_malformed = now.container_malformed - st->reported.container_malformed;
 	errors += d.container_malformed;
 	any = lost + errors;
@@ -376,7 +377,8 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 
 	report__init(&r);
 	strbuf__printf(&r.sb, "%s in the last %llu s: ",
-		       lost ? "vigild lost events or alerts" : "vigild sink errors",
+		       lost ? "vigild lost events or alerts" :
+		       sink_errors ? "vigild sink errors" : "vigild errors",
 		       (unsigned long long)((now_ns - st->operational_ns + NSEC_PER_SEC / 2) /
 					    NSEC_PER_SEC));
 	if (kernel) {
@@ -431,8 +433,8 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 #undef SINK_PART
 	}
 	if (d.container_malformed) {
-		report__part(&r, &first, "%llu containers' runtime state unreadable (malformed): "
-			     "their alerts carry the id, no name",
+		report__part(&r, &first, "%llu containers' runtime state malformed: their alerts "
+			     "carry the id and what could be read",
 			     (unsigned long long)d.container_malformed);
 		report__field(&r, "containers.state_malformed", d.container_malformed);
 	}
@@ -441,9 +443,12 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 	if (lost)
 		report__submit(&r, pl, ALERT_KIND_OPERATIONAL, PRIORITY_ERROR,
 			       "vigil internal: events or alerts lost");
-	else
+	else if (sink_errors)
 		report__submit(&r, pl, ALERT_KIND_OPERATIONAL, PRIORITY_WARNING,
 			       "vigil internal: sink errors");
+	else
+		report__submit(&r, pl, ALERT_KIND_OPERATIONAL, PRIORITY_WARNING,
+			       "vigil internal: container state errors");
 	st->reported = now;
 	st->operational_ns = now_ns;
 	st->operational_sent = true;
