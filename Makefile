@@ -57,7 +57,7 @@ KTEST_BINS := $(patsubst tests/kernel/%.c,$(OUT)/tests/kernel_%,$(KTEST_SRCS))
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard bench/*.c)))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS)) $(OUT)/bench/empty_hooks.bpf.o
 
-.PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test bench \
+.PHONY: all deps run test unit-test unit-test-asan rules-test fuzz kernel-test test-kernels e2e-test soak bench \
 	valgrind-test \
 	install image image-pins deploy-test clean FORCE
 all: $(OUT)/vigild
@@ -193,15 +193,21 @@ e2e-test: $(OUT)/vigild
 	tests/e2e/evasion_kernel.sh $(OUT)/vigild
 	tests/e2e/seccomp.sh $(OUT)/vigild
 	tests/e2e/hostile.sh $(OUT)/vigild
+	tests/e2e/faults.sh $(OUT)/vigild
 
 # vigild under valgrind (memcheck, leaks) through a short real scenario.
 valgrind-test: $(OUT)/vigild
 	tests/e2e/valgrind.sh $(OUT)/vigild
 
+# Mixed load for SOAK_SECONDS with vigild's memory sampled (tests/soak/run.sh).
+SOAK_SECONDS ?= 600
+soak: $(OUT)/vigild
+	SOAK_SECONDS=$(SOAK_SECONDS) tests/soak/run.sh $(OUT)/vigild
+
 # Set-up first, in its own make so that the build sees the installed tools.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit-test unit-test-asan rules-test fuzz kernel-test \
-		test-kernels e2e-test valgrind-test deploy-test
+		test-kernels e2e-test valgrind-test deploy-test soak
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(OUT)/vigild $(BENCH_BINS)

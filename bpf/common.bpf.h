@@ -15,8 +15,9 @@
 #include "core_fixes.bpf.h"
 #include "cgroup.bpf.h"
 
-/* Below this much unread data a record does not wake vigild up: it polls on
- * a short timeout instead, which saves a wakeup per event under load. */
+/* Below this much unread data (or a quarter of a smaller ring) a record does
+ * not wake vigild up: it polls on a short timeout instead, which saves a
+ * wakeup per event under load. */
 #define WAKEUP_BYTES (256 << 10)
 
 /*
@@ -158,14 +159,18 @@ static __always_inline void submit_event(struct task_struct *task, void *ev, __u
 					 bool urgent)
 {
 	struct vigil_event_header *h = ev;
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 flags = BPF_RB_NO_WAKEUP, wakeup;
 
 	announce_cgroup(task, h->cgroup_id);
 	barrier_var(size);
 	if (size > EVENT_BUF_SIZE)
 		return;
 	h->size = size;
-	if (urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES)
+	/* A small ring (ring_buffer_size) would fill long before WAKEUP_BYTES. */
+	wakeup = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4;
+	if (wakeup > WAKEUP_BYTES)
+		wakeup = WAKEUP_BYTES;
+	if (urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, ev, size, flags))
 		count_drop(VIGIL_DROP_RINGBUF_FULL);

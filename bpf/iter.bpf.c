@@ -121,6 +121,11 @@ static __always_inline int emit_process(struct bpf_iter_meta *meta, struct task_
 	/* A process once, through its thread group leader. */
 	if (!task || BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid))
 		return 0;
+	/* Every thread gone (a zombie waiting for its parent, or one exiting
+	 * now): its exit event came before the hooks were attached, or will
+	 * find nothing to remove. Seeded, it would stay in the table for good. */
+	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+		return 0;
 	ev = bpf_map_lookup_elem(&seed_scratch, &zero);
 	if (!ev)
 		return 0;

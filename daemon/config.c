@@ -43,6 +43,7 @@ void config__defaults(struct config *c)
 	c->proc_ancestry_depth = PROC_ANCESTRY_DEPTH_DEFAULT;
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s", VIGIL_STATE_DIR);
 	c->learn_syscalls = true;
+	c->ring_buffer_bytes = RING_BUFFER_DEFAULT;
 }
 
 static void sink_config__free(struct sink_config *s)
@@ -187,6 +188,35 @@ static bool cfg__seconds(struct cfg_parse *p, const char *key, const yaml_node_t
 		return false;
 	*out = (uint64_t)(v * NSEC_PER_SEC);
 	return true;
+}
+
+/* A size in bytes, with an optional K, M or G (powers of 1024): "64K", "8M". */
+static void cfg__ring_size(struct cfg_parse *p, const char *key, const yaml_node_t *n,
+			  size_t *out)
+{
+	const char *s = cfg__scalar(p, key, n);
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!s)
+		return;
+	if (!strcmp(s, "auto")) {
+		*out = 0;
+		return;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end && !end[1])
+		shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (*s >= '0' && *s <= '9' && !errno && (!*end || shift) && v <= RING_BUFFER_MAX &&
+	    (v << shift) >= RING_BUFFER_MIN && (v << shift) <= RING_BUFFER_MAX &&
+	    !((v << shift) & ((v << shift) - 1))) {
+		*out = v << shift;
+		return;
+	}
+	cfg__error(p, n, "'%s' must be auto or a power of two from 64K to 1G (bytes, or with K, "
+		   "M or G), not '%s'", key, s);
 }
 
 static bool cfg__priority(struct cfg_parse *p, const yaml_node_t *n, enum rule_priority *out)
@@ -550,6 +580,8 @@ static void top__key(struct cfg_parse *p, void *ctx, const char *key, const yaml
 		cfg__mapping(p, "'anomaly'", v, anomaly__key, c);
 	} else if (!strcmp(key, "proc_ancestry_depth")) {
 		cfg__whole(p, key, v, 1, PROC_ANCESTRY_DEPTH_MAX, &c->proc_ancestry_depth);
+	} else if (!strcmp(key, "ring_buffer_size")) {
+		cfg__ring_size(p, key, v, &c->ring_buffer_bytes);
 	} else {
 		cfg__error(p, k, "unknown key '%s'", key);
 	}

@@ -121,8 +121,8 @@ static int walk__event(struct json_walk *w, const yaml_event_t *ev)
 
 static int walk__run(struct json_walk *w, yaml_parser_t *parser)
 {
+	bool done, document = false;
 	yaml_event_t ev;
-	bool done;
 	int err;
 
 	w->path.depth = 0;
@@ -131,7 +131,9 @@ static int walk__run(struct json_walk *w, yaml_parser_t *parser)
 		if (!yaml_parser_parse(parser, &ev))
 			return -EINVAL;
 		done = ev.type == YAML_STREAM_END_EVENT;
-		err = done ? 0 : walk__event(w, &ev);
+		document |= ev.type == YAML_DOCUMENT_START_EVENT;
+		/* An empty file is no JSON: a state file truncated, or not yet written. */
+		err = done ? (document ? 0 : -EINVAL) : walk__event(w, &ev);
 		yaml_event_delete(&ev);
 		if (err || done)
 			return err;

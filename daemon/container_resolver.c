@@ -15,8 +15,8 @@
  *
  * A container's state may not be written yet when its first event arrives:
  * a request is retried with exponential backoff (retry_first_ms doubling up
- * to retry_max_ms) until give_up_ms. A malformed state file is reported once
- * and retried only twice more, in case it was caught mid-write.
+ * to retry_max_ms) until give_up_ms. A malformed state file is retried only
+ * twice more, in case it was caught mid-write, and reported if it stays so.
  *
  * Waiting for a container's first event is often too late: `podman run --rm
  * ... cat` can exit before a lookup could finish. So the roots are also
@@ -427,6 +427,20 @@ static bool job__run(struct resolver *r, struct resolver_job *j, uint64_t now)
 		atomic_fetch_add(j->requested ? &r->resolved : &r->prefetched, 1);
 		return true;
 	}
+	if (err == CONTAINER_META_MALFORMED) {
+		/* Perhaps caught mid-write: looked at twice more, then what
+		 * could be read is kept, and the rest reported. */
+		if (j->malformed++ < MALFORMED_RETRIES && job__backoff(r, j, now)) {
+			container_meta__free(meta);
+			return false;
+		}
+		atomic_fetch_add(&r->malformed, 1);
+		log_warnx("cannot read all the state of %s container %.12s: malformed; "
+			  "keeping what could be read", source__name(j->source), j->full_id);
+		atomic_fetch_add(j->requested ? &r->resolved : &r->prefetched, 1);
+		resolver__publish(r, j, runtime, meta, true);
+		return true;
+	}
 	if (err == -EACCES || err == -EPERM) {
 		/* The same for every container there: say it once. */
 		if (!r->warned_access)
@@ -448,15 +462,14 @@ static bool job__run(struct resolver *r, struct resolver_job *j, uint64_t now)
 		if (job__backoff(r, j, now))
 			return false;
 	} else {
-		/* Malformed, or unreadable: say so once, and try only a little more. */
-		if (!j->malformed++) {
-			atomic_fetch_add(&r->malformed, 1);
-			log_warnx("cannot read the state of %s container %.12s: %s",
-				  source__name(j->source), j->full_id,
-				  err == -EINVAL ? "malformed" : strerror(-err));
-		}
-		if (j->malformed <= MALFORMED_RETRIES && job__backoff(r, j, now))
+		/* Malformed, or unreadable: perhaps caught mid-write, so tried a
+		 * little more, and said once when it stays so. */
+		if (j->malformed++ < MALFORMED_RETRIES && job__backoff(r, j, now))
 			return false;
+		atomic_fetch_add(&r->malformed, 1);
+		log_warnx("cannot read the state of %s container %.12s: %s",
+			  source__name(j->source), j->full_id,
+			  err == -EINVAL ? "malformed" : strerror(-err));
 	}
 	/* Given up: the event thread keeps the id and whatever it had. */
 	atomic_fetch_add(&r->gave_up, 1);

@@ -206,6 +206,10 @@ int container_storage__read(const char *root, const char *full_id, struct contai
 		goto err_free;
 	}
 	*out = m;
+	/* A spec that is there but cannot be parsed loses privileged and the
+	 * annotations: worth saying, not worth the name and image. */
+	if (spec_err == -EINVAL)
+		return CONTAINER_META_MALFORMED;
 	/*
 	 * Podman writes the spec only when it initialises the container, after
 	 * creating it: without it, and without podman's database to say the

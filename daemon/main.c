@@ -288,19 +288,53 @@ static void push_filters(const struct options *o, const struct ruleset *rs,
 			  filter.nnames, filter.any_access);
 }
 
+/* The first "file:line:col: error: ..." line of a failed load, and how many. */
+static void report_reload_errors(struct pipeline *pl, const char *errors)
+{
+	const char *line, *next, *first = "no rule file could be read";
+	size_t n, nerrors = 0, firstlen = strlen(first);
+	char text[1024];
+
+	for (line = errors; line && *line; line = next) {
+		n = strcspn(line, "\n");
+		next = line + n + (line[n] == '\n');
+		if (!memmem(line, n, ": error: ", 9))
+			continue;
+		if (!nerrors++) {
+			first = line;
+			firstlen = n;
+		}
+	}
+	snprintf(text, sizeof(text), "%.*s", (int)firstlen, first);
+	stats__reload_failed(pl->counters, pl, text, nerrors ? nerrors : 1,
+			     rules__count(pl->rules));
+}
+
 /* SIGHUP: the new rules replace the old only when they load without error. */
 static void reload_rules(const struct options *o, struct pipeline *pl, struct bpf_events *be)
 {
 	bool syscalls[VIGIL_SC_MAX];
+	char *errors = NULL;
 	struct ruleset *rs;
+	size_t len = 0;
+	FILE *err;
 
 	log_info("reloading rules");
-	rs = rules__load(o->rules, o->nrules, stderr);
+	/* The errors go to the log, and the first into an operational alert. */
+	err = open_memstream(&errors, &len);
+	rs = rules__load(o->rules, o->nrules, err ? err : stderr);
+	if (err)
+		fclose(err);
+	if (errors)
+		fputs(errors, stderr);
 	if (!rs) {
 		log_warnx("the rules have errors: still running the %zu rules loaded before",
 			  rules__count(pl->rules));
+		report_reload_errors(pl, errors);
+		free(errors);
 		return;
 	}
+	free(errors);
 	wanted_syscalls(o, rs, syscalls);
 	bpf_events__set_syscalls(be, syscalls);
 	push_filters(o, rs, be);
@@ -498,6 +532,7 @@ int main(int argc, char **argv)
 	if (opts.replay)
 		return run_replay(&opts, &pl);
 	load_config(&opts, &cfg);
+	bpf_config.ringbuf_bytes = cfg.ring_buffer_bytes;
 
 	/* SIGINT and SIGTERM interrupt the poll (no SA_RESTART) and stop us. */
 	sigaction(SIGINT, &sa, NULL);

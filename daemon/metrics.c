@@ -149,6 +149,10 @@ int metrics__render(const struct stats_snapshot *snap, FILE *out)
 	head(out, "vigil_alerts_unqueued_total", "counter",
 	     "Alerts that could not be queued for lack of memory.");
 	fprintf(out, "vigil_alerts_unqueued_total %llu\n", (unsigned long long)snap->unqueued);
+	head(out, "vigil_rules_reload_failures_total", "counter",
+	     "Rule reloads refused for errors; the rules loaded before kept running.");
+	fprintf(out, "vigil_rules_reload_failures_total %llu\n",
+		(unsigned long long)snap->reload_failures);
 
 	sink_metric(out, snap, "vigil_sink_sent_total", "counter",
 		    "Entries a sink delivered (UDP: handed to the network).", SINK_SENT);
@@ -183,6 +187,12 @@ int metrics__render(const struct stats_snapshot *snap, FILE *out)
 		(unsigned long long)snap->process_evictions);
 	head(out, "vigil_containers_tracked", "gauge", "Container cgroups known.");
 	fprintf(out, "vigil_containers_tracked %zu\n", snap->containers);
+	head(out, "vigil_container_state_errors_total", "counter",
+	     "Containers whose runtime state could not be read: malformed, or given up on.");
+	fprintf(out, "vigil_container_state_errors_total{reason=\"malformed\"} %llu\n",
+		(unsigned long long)snap->container_malformed);
+	fprintf(out, "vigil_container_state_errors_total{reason=\"gave_up\"} %llu\n",
+		(unsigned long long)snap->container_gave_up);
 	head(out, "vigil_resident_memory_bytes", "gauge", "vigild's resident set size.");
 	fprintf(out, "vigil_resident_memory_bytes %llu\n", (unsigned long long)snap->rss_bytes);
 

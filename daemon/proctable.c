@@ -521,6 +521,7 @@ static void seed_one(struct proctable *pt, int dirfd, uint32_t pid)
 	unsigned long long start_ticks = 0;
 	unsigned int ppid = 0, loginuid;
 	int tty = 0, sid = 0;
+	char state = 0;
 	struct process *p;
 	struct image im = { .env = "" };
 	ssize_t n;
@@ -531,9 +532,12 @@ static void seed_one(struct proctable *pt, int dirfd, uint32_t pid)
 	 * may hold spaces and parentheses, so parse from the last ')'. */
 	comm_end = strrchr(stat, ')');
 	if (!comm_end || sscanf(comm_end + 1,
-				" %*c %u %*d %d %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+				" %c %u %*d %d %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
 				"%*d %*d %llu",
-				&ppid, &sid, &tty, &start_ticks) != 4)
+				&state, &ppid, &sid, &tty, &start_ticks) != 5)
+		return;
+	/* A zombie has exited already: no exit event would ever remove it. */
+	if (state == 'Z' || state == 'X')
 		return;
 	p = get(pt, pid, NULL);
 	if (!p)

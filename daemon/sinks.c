@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -455,10 +456,11 @@ int sinks__new(struct sinks **out, const struct sink_config *configs, size_t n,
 {
 	size_t nth[SINK_TYPE_MAX] = { 0 };
 	pthread_condattr_t attr;
+	sigset_t all, old;
 	struct sinks *ss;
 	struct sink *s;
 	size_t i;
-	int err;
+	int err = 0;
 
 	if (n > SINKS_MAX)
 		return -E2BIG;
@@ -495,13 +497,22 @@ int sinks__new(struct sinks **out, const struct sink_config *configs, size_t n,
 		if (s->cfg.type == SINK_JOURNALD)
 			ss->have_journald = true;
 	}
+	/*
+	 * Signals are the main loop's: one taken by a sink thread would cut its
+	 * write short (EINTR reads as journald gone) and leave the poll waiting.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (i = 0; i < ss->n; i++) {
 		s = &ss->sinks[i];
 		err = -pthread_create(&s->thread, NULL, sink__run, s);
 		if (err)
-			goto err_free;
+			break;
 		s->started = true;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		goto err_free;
 	pthread_condattr_destroy(&attr);
 	*out = ss;
 	return 0;

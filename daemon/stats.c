@@ -58,6 +58,7 @@ struct loss_counts {
 	uint64_t lost[SINKS_MAX];
 	uint64_t errors[SINKS_MAX];
 	uint64_t fallback[SINKS_MAX];
+	uint64_t container_malformed;
 };
 
 struct stats {
@@ -77,6 +78,7 @@ struct stats {
 	uint64_t operational_ns; /* of the last operational alert */
 	bool operational_sent;
 	struct loss_counts reported;
+	uint64_t reload_failures;
 	bool started;
 };
 
@@ -219,6 +221,14 @@ void stats__snapshot(struct stats *st, struct pipeline *pl, const uint64_t *drop
 	out->process_evictions = pl->procs ? proctable__evictions(pl->procs) : 0;
 	out->processes_refused = pl->procs ? proctable__refused(pl->procs) : 0;
 	out->containers = pl->containers ? containers__count(pl->containers) : 0;
+	if (pl->containers) {
+		struct containers_stats cst;
+
+		containers__stats(pl->containers, &cst);
+		out->container_malformed = cst.malformed;
+		out->container_gave_up = cst.gave_up;
+	}
+	out->reload_failures = st->reload_failures;
 	out->rss_bytes = rss__bytes();
 
 	if (st->view_cap < st->nrules) {
@@ -254,6 +264,7 @@ static void loss_counts__of(const struct stats_snapshot *s, struct loss_counts *
 	c->malformed = s->malformed;
 	c->unqueued = s->unqueued;
 	c->processes_refused = s->processes_refused;
+	c->container_malformed = s->container_malformed;
 	for (i = 0; i < s->nsinks; i++) {
 		c->queue_full[i] = s->sinks[i].queue_full;
 		c->lost[i] = s->sinks[i].lost;
@@ -336,7 +347,7 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 	struct loss_counts now, d;
 	struct report r;
 	char name[64];
-	uint64_t kernel = 0, lost = 0, errors = 0, any = 0;
+	uint64_t kernel = 0, lost = 0, errors = 0, sink_errors, any = 0;
 	bool first = true;
 	size_t i;
 
@@ -360,6 +371,9 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 		lost += d.queue_full[i] + d.lost[i];
 		errors += d.errors[i] + d.fallback[i];
 	}
+	sink_errors = errors;
+	d.container_malformed = now.container_malformed - st->reported.container_malformed;
+	errors += d.container_malformed;
 	any = lost + errors;
 	if (!any)
 		return;
@@ -370,7 +384,8 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 
 	report__init(&r);
 	strbuf__printf(&r.sb, "%s in the last %llu s: ",
-		       lost ? "vigild lost events or alerts" : "vigild sink errors",
+		       lost ? "vigild lost events or alerts" :
+		       sink_errors ? "vigild sink errors" : "vigild errors",
 		       (unsigned long long)((now_ns - st->operational_ns + NSEC_PER_SEC / 2) /
 					    NSEC_PER_SEC));
 	if (kernel) {
@@ -429,14 +444,23 @@ static void operational__check(struct stats *st, struct pipeline *pl,
 		SINK_PART(fallback, "entries written to stderr instead");
 #undef SINK_PART
 	}
+	if (d.container_malformed) {
+		report__part(&r, &first, "%llu containers' runtime state malformed: their alerts "
+			     "carry the id and what could be read",
+			     (unsigned long long)d.container_malformed);
+		report__field(&r, "containers.state_malformed", d.container_malformed);
+	}
 	report__field(&r, "seconds", (now_ns - st->operational_ns + NSEC_PER_SEC / 2) /
 					     NSEC_PER_SEC);
 	if (lost)
 		report__submit(&r, pl, ALERT_KIND_OPERATIONAL, PRIORITY_ERROR,
 			       "vigil internal: events or alerts lost");
-	else
+	else if (sink_errors)
 		report__submit(&r, pl, ALERT_KIND_OPERATIONAL, PRIORITY_WARNING,
 			       "vigil internal: sink errors");
+	else
+		report__submit(&r, pl, ALERT_KIND_OPERATIONAL, PRIORITY_WARNING,
+			       "vigil internal: container state errors");
 	st->reported = now;
 	st->operational_ns = now_ns;
 	st->operational_sent = true;
@@ -484,6 +508,9 @@ static void stats__entry(struct stats *st, struct pipeline *pl, const struct sta
 	report__field(&r, "processes", s->processes);
 	report__field(&r, "processes.evicted", s->process_evictions);
 	report__field(&r, "containers", s->containers);
+	report__field(&r, "containers.state_malformed", s->container_malformed);
+	report__field(&r, "containers.state_gave_up", s->container_gave_up);
+	report__field(&r, "rules.reload_failures", s->reload_failures);
 	report__field(&r, "rss.bytes", s->rss_bytes);
 	for (i = 0; i < s->nsinks; i++) {
 		snprintf(name, sizeof(name), "sink.%s.queued", s->sinks[i].id);
@@ -493,6 +520,31 @@ static void stats__entry(struct stats *st, struct pipeline *pl, const struct sta
 	st->stats_ns = now_ns;
 	st->stats_events = s->events;
 	st->stats_alerts = s->alerts;
+}
+
+void stats__reload_failed(struct stats *st, struct pipeline *pl, const char *error,
+			  size_t nerrors, size_t nrules)
+{
+	struct report r;
+
+	if (!st)
+		return;
+	st->reload_failures++;
+	report__init(&r);
+	strbuf__printf(&r.sb, "rules reload failed with %zu error%s, the %zu rules loaded before "
+		       "still run: %s", nerrors, nerrors == 1 ? "" : "s", nrules, error);
+	report__field(&r, "rules.errors", nerrors);
+	report__field(&r, "rules.running", nrules);
+	report__field(&r, "rules.reload_failures", st->reload_failures);
+	/* The first error whole, for a collector to show without parsing MESSAGE. */
+	if (r.n < ALERT_FIELDS_MAX) {
+		r.fields[r.n].name = "rules.error";
+		r.fields[r.n].value = error;
+		r.fields[r.n].numeric = false;
+		r.n++;
+	}
+	report__submit(&r, pl, ALERT_KIND_OPERATIONAL, PRIORITY_ERROR,
+		       "vigil internal: rules reload failed");
 }
 
 static void summary__emit(void *ctx, const struct ratelimit_summary *s)

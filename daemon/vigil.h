@@ -217,9 +217,12 @@ void containers__stats(const struct containers *cs, struct containers_stats *st)
 /* container_meta.c, container_storage.c (podman, CRI-O), container_docker.c,
  * container_containerd.c: a container's metadata from its runtime's state on
  * disk. The readers return 0 with *out, CONTAINER_META_PARTIAL with *out when
- * part of the state is not written yet, -ENOENT when the container's state is
+ * part of the state is not written yet, CONTAINER_META_MALFORMED with *out
+ * when a part is malformed, -ENOENT when the container's state is
  * not there (yet), -EINVAL when it is malformed, or another negative errno. */
 #define CONTAINER_META_PARTIAL 1
+/* *out holds what could be read; a part of the state is malformed. */
+#define CONTAINER_META_MALFORMED 2
 int container_storage__read(const char *root, const char *full_id, struct container_meta **out);
 int container_docker__read(const char *root, const char *full_id, struct container_meta **out);
 int container_containerd__read(const char *task_root, const char *meta_db, const char *full_id,
@@ -826,6 +829,10 @@ size_t ratelimit__keys(const struct ratelimit *rl);
 struct sink_record *ratelimit_summary__record(const struct ratelimit_summary *s, uint64_t time_ns);
 
 /* config.c: /etc/vigil/vigil.yaml (etc/vigil.yaml documents every key) */
+#define RING_BUFFER_DEFAULT 0 /* auto: by CPU count (bpf_events.c) */
+/* Below 64 KiB the largest exec record (about 21 KiB) could not go through. */
+#define RING_BUFFER_MIN (64u << 10)
+#define RING_BUFFER_MAX (1u << 30)
 #ifndef VIGIL_CONFIG_PATH
 #define VIGIL_CONFIG_PATH "/etc/vigil/vigil.yaml"
 #endif
@@ -851,6 +858,7 @@ struct config {
 	size_t proc_ancestry_depth;       /* generations proc.aname[N] and friends walk */
 	char state_dir[STATE_DIR_MAX];    /* what vigild learns, kept across restarts */
 	bool learn_syscalls;              /* per-image syscall sets for --advise seccomp */
+	size_t ring_buffer_bytes;         /* the kernel's event ring: a power of two; 0: auto */
 };
 #define STATE_DIR_DEFAULT VIGIL_STATE_DIR
 /* The command line's say, over the file's. */
@@ -894,6 +902,9 @@ struct stats_snapshot {
 	uint64_t process_evictions;
 	uint64_t processes_refused;          /* not tracked: the table was full */
 	size_t containers;
+	uint64_t container_malformed;        /* runtime state unreadable */
+	uint64_t container_gave_up;          /* left without metadata */
+	uint64_t reload_failures;            /* rule reloads refused for errors */
 	uint64_t rss_bytes;
 	const struct rule_count *rules;
 	size_t nrules;
@@ -918,6 +929,10 @@ void stats__set_metrics(struct stats *st, struct metrics *m);
 void stats__alert(struct stats *st, const char *rule, enum rule_priority p, bool suppressed);
 /* One sampled rule evaluation. */
 void stats__eval(struct stats *st, uint64_t ns);
+/* A reload refused for errors: counted, and an operational alert quoting the
+ * first error ("file:line:col: error: ..."); nrules are still running. */
+void stats__reload_failed(struct stats *st, struct pipeline *pl, const char *error,
+			  size_t nerrors, size_t nrules);
 /* Called about once a second from the event loop: summaries of ended bursts,
  * an operational alert for what was lost since the last one (at most one per
  * interval), the stats entry when due, the metrics. drops may be NULL. */

@@ -84,6 +84,7 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->proc_ancestry_depth, 16);
 	assert_string_equal(c->state_dir, "/var/lib/vigil");
 	assert_true(c->learn_syscalls);
+	assert_int_equal(c->ring_buffer_bytes, 0); /* auto */
 }
 
 static void test_defaults(void **state)
@@ -133,6 +134,7 @@ static void test_every_key(void **state)
 		"proc_ancestry_depth: 40\n"
 		"state_dir: /srv/vigil\n"
 		"learn_syscalls: false\n"
+		"ring_buffer_size: 64K\n"
 		"stats_interval: 0\n"
 		"operational_interval: 2.5\n"
 		"metrics:\n"
@@ -167,6 +169,7 @@ static void test_every_key(void **state)
 	assert_int_equal(c.proc_ancestry_depth, 40);
 	assert_string_equal(c.state_dir, "/srv/vigil");
 	assert_false(c.learn_syscalls);
+	assert_int_equal(c.ring_buffer_bytes, 64u << 10);
 	assert_int_equal(c.stats_interval_ns, 0);
 	assert_int_equal(c.operational_interval_ns, 2500000000ull);
 	assert_string_equal(c.metrics_address, "[::1]:9376");
@@ -200,6 +203,16 @@ static void test_every_key(void **state)
 	assert_int_equal(c.sinks[5].min_priority, PRIORITY_NOTICE);
 	config__free(&c);
 
+	/* Plain bytes, and the largest size. */
+	assert_int_equal(load(&c, "ring_buffer_size: 131072\n", &errors), 0);
+	free(errors);
+	assert_int_equal(c.ring_buffer_bytes, 131072);
+	config__free(&c);
+	assert_int_equal(load(&c, "ring_buffer_size: 1G\n", &errors), 0);
+	free(errors);
+	assert_int_equal(c.ring_buffer_bytes, 1u << 30);
+	config__free(&c);
+
 	/* An empty list: no sinks at all (vigild's own reports go to stderr). */
 	assert_int_equal(load(&c, "sinks: []\n", &errors), 0);
 	free(errors);
@@ -231,6 +244,30 @@ static void test_errors(void **state)
 		  "characters, not 'var/lib/vigil'\n" },
 		{ "learn_syscalls: maybe\n",
 		  "%1$s:1:17: error: 'learn_syscalls' must be true or false, not 'maybe'\n" },
+		{ "ring_buffer_size: 32K\n",
+		  "%1$s:1:19: error: 'ring_buffer_size' must be auto or a power of two from 64K to 1G (bytes, or with K, "
+		  "M or G), "
+		  "not '32K'\n" },
+		{ "ring_buffer_size: 96K\n",
+		  "%1$s:1:19: error: 'ring_buffer_size' must be auto or a power of two from 64K to 1G (bytes, or with K, "
+		  "M or G), "
+		  "not '96K'\n" },
+		{ "ring_buffer_size: 2G\n",
+		  "%1$s:1:19: error: 'ring_buffer_size' must be auto or a power of two from 64K to 1G (bytes, or with K, "
+		  "M or G), "
+		  "not '2G'\n" },
+		{ "ring_buffer_size: 8MB\n",
+		  "%1$s:1:19: error: 'ring_buffer_size' must be auto or a power of two from 64K to 1G (bytes, or with K, "
+		  "M or G), "
+		  "not '8MB'\n" },
+		{ "ring_buffer_size: -64K\n",
+		  "%1$s:1:19: error: 'ring_buffer_size' must be auto or a power of two from 64K to 1G (bytes, or with K, "
+		  "M or G), "
+		  "not '-64K'\n" },
+		{ "ring_buffer_size: 0\n",
+		  "%1$s:1:19: error: 'ring_buffer_size' must be auto or a power of two from 64K to 1G (bytes, or with K, "
+		  "M or G), "
+		  "not '0'\n" },
 		{ "sinks: journald\n", "%1$s:1:8: error: 'sinks' must be a list of sinks\n" },
 		{ "sinks:\n  - journald\n",
 		  "%1$s:2:5: error: a sink must be a mapping with a 'type'\n" },

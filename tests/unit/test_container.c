@@ -477,6 +477,34 @@ static void test_malformed_once(void **state)
 	scratch__remove(&s);
 }
 
+/* A podman spec cut short: looked at twice more, then the name from
+ * containers.json is kept and the spec reported malformed. */
+static void test_malformed_spec_keeps_name(void **state)
+{
+	struct container_config config;
+	struct containers *cs;
+	struct scratch s;
+	char cmd[PATH_MAX * 2 + 64];
+
+	(void)state;
+	scratch__make(&s);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s'/. '%s'/", podman_root, s.dir);
+	assert_int_equal(system(cmd), 0);
+	scratch__write(&s, "overlay-containers/" PM_WEB "/userdata/config.json", "{\"process\":");
+	config__fixtures(&config);
+	config.podman_root = s.dir;
+	cs = containers__new(&config);
+	assert_non_null(cs);
+	containers__add_cgroup(cs, 1, "/libpod_parent/libpod-" PM_WEB);
+	WAIT_UNTIL(cs, named(cs, 1));
+	assert_container(containers__lookup(cs, 1), RUNTIME_PODMAN, PM_WEB, "vigil-fx-web");
+	assert_int_equal(stats(cs).malformed, 1);
+	assert_int_equal(stats(cs).retries, 2);
+	assert_int_equal(stats(cs).gave_up, 0);
+	containers__free(cs);
+	scratch__remove(&s);
+}
+
 /* A cgroup removed while its state is awaited stops the waiting. */
 static void test_cancel(void **state)
 {
@@ -693,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_retry_until_written),
 		cmocka_unit_test(test_give_up),
 		cmocka_unit_test(test_malformed_once),
+		cmocka_unit_test(test_malformed_spec_keeps_name),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_read_ahead),
 		cmocka_unit_test(test_rootless),

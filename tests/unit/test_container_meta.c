@@ -289,6 +289,35 @@ static void test_podman_torn_database(void **state)
 	scratch__remove(&s);
 }
 
+/* A spec cut short: what containers.json says is kept, and it is said malformed. */
+static void test_podman_torn_spec(void **state)
+{
+	static const char cut[] = "{\"ociVersion\":\"1.0.2-dev\",\"process\":{\"user\"";
+	struct container_meta *m;
+	struct scratch s;
+
+	(void)state;
+	scratch__copy(&s, podman_root);
+	scratch__write(&s, "overlay-containers/" PM_PRIV "/userdata/config.json", cut,
+		       sizeof(cut) - 1);
+	assert_int_equal(container_storage__read(s.dir, PM_PRIV, &m), CONTAINER_META_MALFORMED);
+	assert_non_null(m);
+	assert_str(m->name, "vigil-fx-priv");
+	assert_str(m->image_id, TEST_IMAGE_ID);
+	container_meta__free(m);
+	/* An empty one is as malformed. */
+	scratch__write(&s, "overlay-containers/" PM_PRIV "/userdata/config.json", "", 0);
+	assert_int_equal(container_storage__read(s.dir, PM_PRIV, &m), CONTAINER_META_MALFORMED);
+	assert_str(m->name, "vigil-fx-priv");
+	container_meta__free(m);
+	/* containers.json cut short: nothing to go by, not even the name. */
+	scratch__write(&s, "overlay-containers/containers.json", "[{\"id\":\"", 8);
+	m = (void *)1;
+	assert_int_equal(container_storage__read(s.dir, PM_WEB, &m), -EINVAL);
+	assert_null(m);
+	scratch__remove(&s);
+}
+
 /* CRI-O */
 
 static void test_crio(void **state)
@@ -795,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_podman_missing),
 		cmocka_unit_test(test_podman_without_database),
 		cmocka_unit_test(test_podman_torn_database),
+		cmocka_unit_test(test_podman_torn_spec),
 		cmocka_unit_test(test_crio),
 		cmocka_unit_test(test_docker),
 		cmocka_unit_test(test_docker_kubernetes),

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "vigil.h"
@@ -376,6 +378,53 @@ static void test_fork_self(void **state)
 	proctable__free(pt);
 }
 
+static void proc_entry(const char *root, const char *pid, const char *stat)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%s/stat", root, pid);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(stat, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Seeding from /proc: a zombie has exited, and no exit event would ever
+ * take it out of the table again, so it is not put in. */
+static void test_seed_skips_zombies(void **state)
+{
+	char root[] = "/tmp/vigil-proc-XXXXXX", cmd[64];
+	struct proctable *pt = proctable__new(64);
+	const struct process *p;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	proc_entry(root, "100", "100 (sh) S 1 100 100 34816 100 4194304 0 0 0 0 0 0 0 0 20 0 "
+				"1 0 4242 0 0\n");
+	proc_entry(root, "101", "101 (true) Z 100 100 100 0 -1 4227084 0 0 0 0 0 0 0 0 20 0 "
+				"1 0 4300 0 0\n");
+	proc_entry(root, "102", "102 (a) b) R 100 100 100 0 -1 0 0 0 0 0 0 0 0 0 20 0 "
+				"1 0 4400 0 0\n");
+	assert_int_equal(proctable__seed(pt, root), 3);
+	assert_int_equal(proctable__count(pt), 2);
+	p = proctable__lookup(pt, 100);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "sh");
+	assert_int_equal(p->ppid, 1);
+	assert_int_equal(p->tty, 34816);
+	assert_null(proctable__lookup(pt, 101));
+	p = proctable__lookup(pt, 102);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "a) b");
+	assert_int_equal(p->ppid, 100);
+	proctable__free(pt);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_exited_are_forgotten),
 		cmocka_unit_test(test_fork_self),
+		cmocka_unit_test(test_seed_skips_zombies),
 	};
 
 	return cmocka_run_group_tests_name("process table", tests, NULL, NULL);

@@ -114,6 +114,46 @@ static void test_operational(void **state)
 	unlink(path);
 }
 
+/* A refused reload: counted, and one operational alert quoting the error. */
+static void test_reload_failed(void **state)
+{
+	struct sink_config c = {
+		.type = SINK_JSON, .min_priority = PRIORITY_DEBUG, .queue_size = 64, .path = path,
+	};
+	struct stats_config sc = { .stats_interval_ns = 0, .operational_interval_ns = 10 * S };
+	static struct pipeline pl;
+	struct stats_snapshot snap;
+	struct stats *st;
+	int fd;
+
+	(void)state;
+	strcpy(path + strlen(path) - 6, "XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(sinks__new(&pl.sinks, &c, 1, "h"), 0);
+	st = stats__new(&sc);
+	assert_non_null(st);
+	stats__reload_failed(st, &pl, "/r/x.yaml:3:14: error: unexpected end", 2, 9);
+	assert_int_equal(read_lines(pl.sinks), 1);
+	assert_non_null(strstr(lines[0],
+		"Error rules reload failed with 2 errors, the 9 rules loaded before still run: "
+		"/r/x.yaml:3:14: error: unexpected end\",\"output_fields\":{\"rules.errors\":2,"
+		"\"rules.running\":9,\"rules.reload_failures\":1,"
+		"\"rules.error\":\"/r/x.yaml:3:14: error: unexpected end\"},\"priority\":\"Error\","
+		"\"rule\":\"vigil internal: rules reload failed\",\"source\":\"internal\""));
+	stats__snapshot(st, &pl, NULL, 1 * S, &snap);
+	assert_int_equal(snap.reload_failures, 1);
+	/* An operational alert of its own: no loss to report on the tick. */
+	stats__tick(st, &pl, NULL, 2 * S);
+	assert_int_equal(read_lines(pl.sinks), 1);
+
+	stats__free(st);
+	sinks__free(pl.sinks);
+	memset(&pl, 0, sizeof(pl));
+	unlink(path);
+}
+
 /* A process table too full to take more processes is said, as a loss. */
 static void test_operational_process_table_full(void **state)
 {
@@ -243,6 +283,9 @@ static void test_metrics_text(void **state)
 		.processes = 312,
 		.process_evictions = 17,
 		.containers = 4,
+		.container_malformed = 2,
+		.container_gave_up = 3,
+		.reload_failures = 1,
 		.rss_bytes = 24576000,
 		.rules = rules,
 		.nrules = 2,
@@ -305,6 +348,10 @@ static void test_metrics_text(void **state)
 		"memory.\n"
 		"# TYPE vigil_alerts_unqueued_total counter\n"
 		"vigil_alerts_unqueued_total 0\n"
+		"# HELP vigil_rules_reload_failures_total Rule reloads refused for errors; the "
+		"rules loaded before kept running.\n"
+		"# TYPE vigil_rules_reload_failures_total counter\n"
+		"vigil_rules_reload_failures_total 1\n"
 		"# HELP vigil_sink_sent_total Entries a sink delivered (UDP: handed to the "
 		"network).\n"
 		"# TYPE vigil_sink_sent_total counter\n"
@@ -355,6 +402,11 @@ static void test_metrics_text(void **state)
 		"# HELP vigil_containers_tracked Container cgroups known.\n"
 		"# TYPE vigil_containers_tracked gauge\n"
 		"vigil_containers_tracked 4\n"
+		"# HELP vigil_container_state_errors_total Containers whose runtime state could "
+		"not be read: malformed, or given up on.\n"
+		"# TYPE vigil_container_state_errors_total counter\n"
+		"vigil_container_state_errors_total{reason=\"malformed\"} 2\n"
+		"vigil_container_state_errors_total{reason=\"gave_up\"} 3\n"
 		"# HELP vigil_resident_memory_bytes vigild's resident set size.\n"
 		"# TYPE vigil_resident_memory_bytes gauge\n"
 		"vigil_resident_memory_bytes 24576000\n"
@@ -420,6 +472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_operational),
 		cmocka_unit_test(test_operational_process_table_full),
+		cmocka_unit_test(test_reload_failed),
 		cmocka_unit_test(test_summary_on_tick),
 		cmocka_unit_test(test_metrics_text),
 		cmocka_unit_test(test_counts),
