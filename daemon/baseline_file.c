@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -94,53 +93,15 @@ int baseline__load_file(struct baseline *b, const char *path, FILE *err, char *a
 	return ret;
 }
 
-static int fsync_dir(const char *path)
+static int export_all(FILE *f, const void *b)
 {
-	char copy[4096];
-	int fd, err = 0;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		err = -errno;
-	close(fd);
-	return err;
+	return baseline__export(b, NULL, f);
 }
 
+/* 0600: baselines name the addresses and paths a workload uses. */
 int baseline__save_file(const struct baseline *b, const char *path)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, err;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		goto unlink;
-	}
-	err = baseline__export(b, NULL, f);
-	if (!err && fsync(fileno(f)))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -EIO;
-	if (err)
-		goto unlink;
-	if (rename(tmp, path)) {
-		err = -errno;
-		goto unlink;
-	}
-	return fsync_dir(path);
-unlink:
-	unlink(tmp);
-	return err;
+	return state_file__replace(path, 0600, export_all, b);
 }
 
 int baseline__lock(const char *state_dir)

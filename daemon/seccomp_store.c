@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,39 +178,11 @@ static int words__parse(const char *hex, uint64_t *words)
 	return 0;
 }
 
-static int dir__fsync(const char *path)
+static int store__write(FILE *f, const void *ctx)
 {
-	char copy[PATH_MAX];
-	int fd, err = 0;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-int seccomp_store__save(struct seccomp_store *st, const char *path)
-{
-	char tmp[PATH_MAX];
+	const struct seccomp_store *st = ctx;
 	size_t i;
-	FILE *f;
-	int fd, err = 0;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		goto out_unlink;
-	}
 	fprintf(f, "%s\n", STORE_MAGIC);
 	for (i = 0; i < st->n; i++) {
 		const struct store_entry *e = &st->entries[i];
@@ -223,22 +194,15 @@ int seccomp_store__save(struct seccomp_store *st, const char *path)
 		fputc('\n', f);
 	}
 	fprintf(f, "end %zu\n", st->n);
-	if (fflush(f) || ferror(f) || fsync(fileno(f)) < 0)
-		err = errno ? -errno : -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (err)
-		goto out_unlink;
-	if (chmod(tmp, 0644) < 0 || rename(tmp, path) < 0) {
-		err = -errno;
-		goto out_unlink;
-	}
-	st->dirty = false;
-	/* The rename itself is only durable once the directory is. */
-	return dir__fsync(path);
+	return 0;
+}
 
-out_unlink:
-	unlink(tmp);
+int seccomp_store__save(struct seccomp_store *st, const char *path)
+{
+	int err = state_file__replace(path, 0644, store__write, st);
+
+	if (!err)
+		st->dirty = false;
 	return err;
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "events.h"
 
@@ -439,7 +440,7 @@ int seccomp_store__scope(const struct seccomp_store *st, const char *scope,
 size_t seccomp_store__count(const struct seccomp_store *st);
 const char *seccomp_store__image(const struct seccomp_store *st, size_t i);
 bool seccomp_store__dirty(const struct seccomp_store *st); /* changed since load or save */
-/* Writes path atomically (temporary file, fsync, rename, fsync of the directory). */
+/* Writes path atomically, with state_file__replace. */
 int seccomp_store__save(struct seccomp_store *st, const char *path);
 /* Replaces st's contents with path's: 0, -ENOENT, -EINVAL for a file that is
  * not exactly as written ("path:line: why" in error), or another -errno.
@@ -828,6 +829,11 @@ size_t ratelimit__keys(const struct ratelimit *rl);
 /* The summary alert: "RULE: N more like this in the last S s (container_id=... ...)". */
 struct sink_record *ratelimit_summary__record(const struct ratelimit_summary *s, uint64_t time_ns);
 
+/* state_file.c: replaces path whole (temporary file, fsync, rename, fsync of
+ * the directory); write returns 0 or -errno. */
+typedef int (*state_file_writer)(FILE *f, const void *ctx);
+int state_file__replace(const char *path, mode_t mode, state_file_writer write, const void *ctx);
+
 /* config.c: /etc/vigil/vigil.yaml (etc/vigil.yaml documents every key) */
 #define RING_BUFFER_DEFAULT 0 /* auto: by CPU count (bpf_events.c) */
 /* Below 64 KiB the largest exec record (about 21 KiB) could not go through. */
@@ -1165,7 +1171,7 @@ int baseline__import(struct baseline *b, const char *name, const char *text, siz
  * aside then names. */
 int baseline__load_file(struct baseline *b, const char *path, FILE *err, char *aside,
 			size_t asidelen);
-/* Atomically: a temporary file, fsync, rename, fsync of the directory. */
+/* Atomically, with state_file__replace. */
 int baseline__save_file(const struct baseline *b, const char *path);
 /* STATE_DIR/baseline.lock, held while a vigild runs: an fd, -EWOULDBLOCK
  * when held elsewhere, or -errno. Creates the directory (0700). */
