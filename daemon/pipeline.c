@@ -79,6 +79,19 @@ void pipeline__alert(struct pipeline *pl, const struct alert *alert)
 	send_alert(pl, alert);
 }
 
+void pipeline__submit(struct pipeline *pl, const struct sink_record_spec *spec)
+{
+	struct sink_record *rec = sink_record__new(spec);
+
+	/* Before the sinks exist (start-up), stderr. */
+	if (pl->sinks) {
+		sinks__submit(pl->sinks, rec);
+	} else if (rec) {
+		sink_stderr__write(rec);
+		sink_record__put(rec);
+	}
+}
+
 void pipeline__operational(struct pipeline *pl, enum rule_priority prio, const char *rule,
 			   const char *message)
 {
@@ -89,14 +102,8 @@ void pipeline__operational(struct pipeline *pl, enum rule_priority prio, const c
 		.rule = rule,
 		.message = message,
 	};
-	struct sink_record *rec = sink_record__new(&spec);
 
-	if (pl->sinks) {
-		sinks__submit(pl->sinks, rec);
-	} else if (rec) {
-		sink_stderr__write(rec);
-		sink_record__put(rec);
-	}
+	pipeline__submit(pl, &spec);
 }
 
 /* Rule evaluation time for /metrics: one event in 64 is timed, which keeps

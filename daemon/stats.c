@@ -313,14 +313,8 @@ static void report__submit(struct report *r, struct pipeline *pl, enum alert_kin
 		.fields = r->fields,
 		.nfields = r->n,
 	};
-	struct sink_record *rec = sink_record__new(&spec);
 
-	if (pl->sinks) {
-		sinks__submit(pl->sinks, rec);
-	} else if (rec) {
-		sink_stderr__write(rec);
-		sink_record__put(rec);
-	}
+	pipeline__submit(pl, &spec);
 }
 
 /* "; " between the parts of a message. */

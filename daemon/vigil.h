@@ -1079,6 +1079,8 @@ void pipeline__init(struct pipeline *pl);
 int pipeline__handle(void *pl, void *data, size_t size);
 /* An alert through the rate limit to the sinks (or straight out without them). */
 void pipeline__alert(struct pipeline *pl, const struct alert *alert);
+/* A record of vigild's own to the sinks (stderr until there are sinks). */
+void pipeline__submit(struct pipeline *pl, const struct sink_record_spec *spec);
 /* One of vigild's own operational alerts. */
 void pipeline__operational(struct pipeline *pl, enum rule_priority prio, const char *rule,
 			   const char *message);
