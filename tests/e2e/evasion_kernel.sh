@@ -63,8 +63,8 @@ run() {
 	cid=$(cat "$work/cid" 2>/dev/null)
 }
 
-# check DESCRIPTION FIELD=VALUE...: the last alert's fields, exactly.
-check() {
+# expect_fields DESCRIPTION FIELD=VALUE...: the last alert's fields, exactly.
+expect_fields() {
 	local what=$1 kv
 	shift
 	for kv in "$@"; do
@@ -91,7 +91,7 @@ for bits in 64 32; do
 	run $PREFIX-open$bits 0 ncat$bits open /etc/shadow
 	if wait_alert "ia$bits: open" VIGIL_RULE="Read sensitive file untrusted" \
 		VIGIL_CONTAINER_NAME=$PREFIX-open$bits; then
-		check "ia$bits: open" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_FD_NAME=/etc/shadow \
+		expect_fields "ia$bits: open" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_FD_NAME=/etc/shadow \
 			VIGIL_EVT_TYPE=openat VIGIL_EVT_IS_IO_URING=false VIGIL_PROC_NAME=ncat \
 			VIGIL_USER_UID=0 VIGIL_EVT_RES=SUCCESS
 	fi
@@ -100,7 +100,7 @@ for bits in 64 32; do
 	run $PREFIX-conn$bits 0 ncat$bits connect 127.0.0.1 9
 	if wait_alert "ia$bits: connect" VIGIL_RULE="Network connection by shell or netcat" \
 		VIGIL_CONTAINER_NAME=$PREFIX-conn$bits; then
-		check "ia$bits: connect" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=connect \
+		expect_fields "ia$bits: connect" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=connect \
 			VIGIL_FD_NAME="0.0.0.0:0->127.0.0.1:9" VIGIL_FD_SIP=127.0.0.1 \
 			VIGIL_FD_SPORT=9 VIGIL_EVT_RES=ECONNREFUSED VIGIL_USER_UID=0 \
 			VIGIL_EVT_IS_IO_URING=false
@@ -110,7 +110,7 @@ for bits in 64 32; do
 	run $PREFIX-setuid$bits 1000 ncat$bits setuid 0
 	if wait_alert "ia$bits: setuid" VIGIL_RULE="Non-root process becomes root" \
 		VIGIL_CONTAINER_NAME=$PREFIX-setuid$bits; then
-		check "ia$bits: setuid" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=setuid \
+		expect_fields "ia$bits: setuid" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=setuid \
 			VIGIL_EVT_ARG_OLDUID=1000 VIGIL_EVT_ARG_OLDEUID=1000 VIGIL_USER_UID=1000 \
 			VIGIL_EVT_RES=EPERM VIGIL_PROC_NAME=ncat
 	fi
@@ -120,13 +120,13 @@ done
 run $PREFIX-sockcall 0 ncat32 socketcall 127.0.0.1 19
 if wait_alert "ia32: socketcall" VIGIL_RULE="Network connection by shell or netcat" \
 	VIGIL_CONTAINER_NAME=$PREFIX-sockcall; then
-	check "ia32: socketcall" VIGIL_EVT_TYPE=connect VIGIL_FD_SIP=127.0.0.1 \
+	expect_fields "ia32: socketcall" VIGIL_EVT_TYPE=connect VIGIL_FD_SIP=127.0.0.1 \
 		VIGIL_FD_SPORT=19 VIGIL_EVT_RES=ECONNREFUSED
 fi
 run $PREFIX-setuid16 1000 ncat32 setuid16 0
 if wait_alert "ia32: setuid16" VIGIL_RULE="Non-root process becomes root" \
 	VIGIL_CONTAINER_NAME=$PREFIX-setuid16; then
-	check "ia32: setuid16" VIGIL_EVT_TYPE=setuid VIGIL_EVT_ARG_OLDUID=1000 \
+	expect_fields "ia32: setuid16" VIGIL_EVT_TYPE=setuid VIGIL_EVT_ARG_OLDUID=1000 \
 		VIGIL_USER_UID=1000 VIGIL_EVT_RES=EPERM
 fi
 
@@ -140,7 +140,7 @@ for path in /etc/shadow /etc/../etc/shadow; do
 	run "$name" 0 uring open "$path"
 	if wait_alert "io_uring open $path" VIGIL_RULE="Read sensitive file untrusted" \
 		VIGIL_CONTAINER_NAME="$name"; then
-		check "io_uring open $path" VIGIL_CONTAINER_FULL_ID="$cid" \
+		expect_fields "io_uring open $path" VIGIL_CONTAINER_FULL_ID="$cid" \
 			VIGIL_FD_NAME=/etc/shadow VIGIL_EVT_TYPE=openat VIGIL_EVT_IS_IO_URING=true \
 			VIGIL_PROC_NAME=ncat VIGIL_USER_UID=0
 	fi
@@ -148,7 +148,7 @@ done
 run $PREFIX-uringconn 0 uring connect 127.0.0.1 7
 if wait_alert "io_uring connect" VIGIL_RULE="Network connection by shell or netcat" \
 	VIGIL_CONTAINER_NAME=$PREFIX-uringconn; then
-	check "io_uring connect" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=connect \
+	expect_fields "io_uring connect" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_TYPE=connect \
 		VIGIL_EVT_IS_IO_URING=true VIGIL_FD_NAME="0.0.0.0:0->127.0.0.1:7" \
 		VIGIL_FD_SIP=127.0.0.1 VIGIL_FD_SPORT=7 VIGIL_PROC_NAME=ncat
 fi
@@ -164,7 +164,7 @@ podman run --rm --network=none --name $PREFIX-threadexec \
 run $PREFIX-afterexec 1000 ncat64 setuid 0
 if wait_alert "setuid after exec flood" VIGIL_RULE="Non-root process becomes root" \
 	VIGIL_CONTAINER_NAME=$PREFIX-afterexec; then
-	check "setuid after exec flood" VIGIL_EVT_ARG_OLDUID=1000 VIGIL_USER_UID=1000
+	expect_fields "setuid after exec flood" VIGIL_EVT_ARG_OLDUID=1000 VIGIL_USER_UID=1000
 fi
 if journal_alerts VIGIL_RULE="vigil internal: events or alerts lost" |
 	jq -s -e 'map(select(.VIGIL_KERNEL_DROPS_INFLIGHT_FULL != null)) | length > 0' \
@@ -199,7 +199,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 case $outcome in
-alert) check "setuid after open flood" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_ARG_OLDUID=1000 ;;
+alert) expect_fields "setuid after open flood" VIGIL_CONTAINER_FULL_ID="$cid" VIGIL_EVT_ARG_OLDUID=1000 ;;
 counted) pass "setuid after open flood: lost, and the loss counted in an operational alert" ;;
 *) fail "setuid after open flood: neither its alert nor a counted loss" ;;
 esac

@@ -26,35 +26,8 @@ journald_killed=
 OPERATIONAL=1cb43a77bb9844c1af9e85608d835991
 STATE_ROOT=/var/lib/containers/storage/overlay-containers
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "run as root" >&2
-	exit 1
-fi
-if ! command -v rsyslogd >/dev/null; then
-	echo "rsyslogd is missing: make deps installs it" >&2
-	exit 1
-fi
-"$top/tests/setup-host.sh" journald || exit 1
-"$top/tests/setup-host.sh" podman || exit 1
+need_host rsyslog
 
-check() { # check DESCRIPTION COMMAND...: passes if the command succeeds
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-expect() { # expect DESCRIPTION ARITHMETIC
-	if (($2)); then pass "$1"; else fail "$1 ($2)"; fi
-}
-wait_until() { # wait_until SECONDS COMMAND...: polls every 0.1 s
-	local tries=$(($1 * 10))
-	shift
-	while [ $tries -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-	return 1
-}
 wait_value() { # wait_value SECONDS -eq|-ge N COMMAND...: until what COMMAND prints compares
 	local tries=$(($1 * 10)) op=$2 n=$3
 	shift 3
@@ -65,17 +38,6 @@ wait_value() { # wait_value SECONDS -eq|-ge N COMMAND...: until what COMMAND pri
 	done
 	return 1
 }
-stop_pid() { # stop_pid PID: TERM, then KILL after 5 s
-	local pid=$1
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-}
-
 cleanup() {
 	local p
 	stop_pid "$vigild_pid"
@@ -91,13 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { # a port nobody uses on TCP nor UDP
-	local p
-	while :; do
-		p=$(shuf -i 20000-32767 -n 1)
-		[ -z "$(ss -Htuln "( sport = :$p )")" ] && echo "$p" && return
-	done
-}
 mport=$(free_port)
 metrics() { busybox wget -q -O - "http://127.0.0.1:$mport/metrics" 2>/dev/null; }
 metric() { # metric NAME{LABELS}: the sample's value, 0 when absent

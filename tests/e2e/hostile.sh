@@ -20,12 +20,8 @@ listen_pid=
 name=vigil-ho-$$
 since=$(date +%s)
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "run as root" >&2
-	exit 1
-fi
-"$top/tests/setup-host.sh" journald || exit 1
-"$top/tests/setup-host.sh" podman || exit 1
+. "$top/tests/e2e/lib.sh"
+need_host
 
 cleanup() {
 	[ -n "$vigild_pid" ] && kill -TERM "$vigild_pid" 2>/dev/null && wait "$vigild_pid"
@@ -35,17 +31,6 @@ cleanup() {
 	[ -n "${VIGIL_E2E_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
-
-wait_until() { # wait_until SECONDS COMMAND...: polls every 0.1 s
-	local tries=$(($1 * 10))
-	shift
-	while [ $tries -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-	return 1
-}
 
 python3 -u "$top/tests/e2e/hostile.py" listen "$work/udp.b64" >"$work/port" &
 listen_pid=$!

@@ -15,46 +15,14 @@ IMAGE=${VIGIL_TEST_IMAGE:-localhost/vigil-test:1}
 FLOOD=${VIGIL_FLOOD:-100000}
 work=$(mktemp -d /tmp/vigil-sinks.XXXXXX)
 chmod 755 "$work"
-passed=0
-failed=0
 vigild_pid=
 notify_pid=
 catalog=/usr/lib/systemd/catalog/vigil.catalog
 catalog_saved=
 flood_name=vigil-sinks-flood-$$
 
-pass() { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-check() { # check DESCRIPTION COMMAND...: pass if the command succeeds
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-expect() { # expect DESCRIPTION ARITHMETIC: pass if it is true
-	if (($2)); then pass "$1"; else fail "$1 ($2)"; fi
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "run as root" >&2
-	exit 1
-fi
-if ! command -v rsyslogd >/dev/null; then
-	echo "rsyslogd is missing: make deps installs it" >&2
-	exit 1
-fi
-"$top/tests/setup-host.sh" journald || exit 1
-"$top/tests/setup-host.sh" podman || exit 1
-
-stop_pid() { # stop_pid PID: TERM, then KILL after 5 s
-	local pid=$1
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-}
+. "$top/tests/e2e/lib.sh"
+need_host rsyslog
 
 rsyslog_pid() { cat "$work/$1/rsyslog.pid" 2>/dev/null; }
 
@@ -80,25 +48,6 @@ cleanup() {
 trap cleanup EXIT
 
 # A port nobody uses, on TCP nor UDP, below the ephemeral range.
-free_port() {
-	local p
-	while :; do
-		p=$(shuf -i 20000-32767 -n 1)
-		[ -z "$(ss -Htuln "( sport = :$p )")" ] && echo "$p" && return
-	done
-}
-
-wait_until() { # wait_until SECONDS COMMAND...: polls every 0.1 s
-	local tries=$(($1 * 10))
-	shift
-	while [ $tries -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
 # Our vigild's journal entries, as JSON lines: journalctl matches for more.
 journal() {
 	journalctl -o json --no-pager _PID="$vigild_pid" "$@" 2>/dev/null

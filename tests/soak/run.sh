@@ -23,16 +23,7 @@ load_pids=()
 since=$(date +%s)
 . "$top/tests/e2e/lib.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "run as root" >&2
-	exit 1
-fi
-"$top/tests/setup-host.sh" journald || exit 1
-"$top/tests/setup-host.sh" podman || exit 1
-
-expect() { # expect DESCRIPTION ARITHMETIC
-	if (($2)); then pass "$1"; else fail "$1 ($2)"; fi
-}
+need_host
 
 cleanup() {
 	local p
@@ -46,13 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-	local p
-	while :; do
-		p=$(shuf -i 20000-32767 -n 1)
-		[ -z "$(ss -Htuln "( sport = :$p )")" ] && echo "$p" && return
-	done
-}
 metrics_port=$(free_port)
 closed_port=$(free_port)
 metric() { # metric NAME_WITH_LABELS: its value, 0 when absent
